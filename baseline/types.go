@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/vnetdrift/vnetdrift/estate"
 )
 
@@ -22,6 +24,14 @@ type Baseline struct {
 	Exemptions    []Exemption
 	VNets         []*VNet
 	LocalGateways []*LocalGateway
+	// Routing holds the top-level "routes" and "receivers" blocks as a YAML
+	// mapping node (zero Kind when neither is present). Reserved, used by
+	// alerting/remediation; Parse stores them unchecked and Marshal writes
+	// them back.
+	Routing yaml.Node
+	// Comments are written by Marshal as comment lines at the top of the
+	// file, after the schema line. Capture fills them; Parse leaves them nil.
+	Comments []string
 
 	vnets map[estate.Key]*VNet
 	lngs  map[estate.Key]*LocalGateway
@@ -45,15 +55,23 @@ type PeeringFlags struct {
 type RuleSetting struct {
 	Enabled  *bool  // nil: enabled
 	Severity string // "" | high | medium | low
+	// Mode is reserved, used by alerting/remediation: "" | alert | plan | remediate.
+	Mode string
+	// AllowDelete is reserved, used by remediation: it may delete resources
+	// the baseline does not declare.
+	AllowDelete bool
+	Line        int
 }
 
 // Exemption suppresses a rule for matching resources until it expires.
+// An expiry date in the file ("2026-12-31") means the end of that day UTC,
+// so Expires is the following midnight UTC.
 type Exemption struct {
 	Rule     string    // rule ID, or "*" for every rule
 	Resource string    // resource ID pattern: '*' matches any run of characters; case-insensitive
 	Reason   string    // required
 	Owner    string    // required
-	Expires  time.Time // zero: never
+	Expires  time.Time // UTC instant from which it no longer applies; zero: never
 	Line     int
 }
 
@@ -88,7 +106,10 @@ type Gateway struct {
 	EnableBGP    *bool
 	ASN          *int64
 	Generation   string
-	Line         int
+	// AllowDisruptive is reserved, used by remediation: it may change
+	// settings that interrupt traffic (SKU, active-active, BGP).
+	AllowDisruptive bool
+	Line            int
 }
 
 // Connection is an expected connection of the VNet's gateway. Peer is the

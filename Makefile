@@ -1,0 +1,48 @@
+# vnetdrift — developer entry points. `make run` and `make test` are the two
+# set-up commands of the README's quick start.
+GO          ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BIN         ?= bin/vnetdrift
+FUZZTIME    ?= 10s
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -s -w -X github.com/vnetdrift/vnetdrift/cli.Version=$(VERSION)
+
+
+.PHONY: all build test unit lint fuzz fuzz-short run bench clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+## test: lint, the race-enabled unit and integration tests, and a short run of every fuzz target.
+test: lint unit fuzz-short
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+## fuzz-short: every fuzz target for $(FUZZTIME) (CI); `make fuzz FUZZTIME=10m` for a long run.
+fuzz-short fuzz:
+	@set -e; for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | sed 's/^func //'); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## run: the main job on the embedded default (the emulator with the example estate).
+run:
+	$(GO) run . demo
+
+## bench: benchmarks; results are recorded in docs/PERFORMANCE.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./detector/ ./estate/ ./bench/...
+
+clean:
+	rm -rf bin

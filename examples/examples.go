@@ -1,0 +1,15 @@
+// Package examples embeds the bundled example estate (a hub-and-spoke
+// network in two subscriptions with a VPN gateway, a VNet-to-VNet link to a
+// second region and an on-premises site) and its baseline, so that
+// `vnetdrift demo` and `make run` work with no Azure account and no files.
+package examples
+
+import _ "embed"
+
+// Estate is the example estate: a JSON array of ARM resources in REST shape.
+//
+//go:embed estate.json
+var Estate []byte
+
+// EstateName is the name Estate is reported under in errors and SARIF.
+const EstateName = "examples/estate.json"
