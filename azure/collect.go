@@ -2,6 +2,7 @@ package azure
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
@@ -50,29 +51,28 @@ func (c *collector) localGateway(v *armnetwork.LocalNetworkGateway) {
 
 func (c *collector) publicIP(v *armnetwork.PublicIPAddress) { add(c, &c.res.PublicIPs, v.ID, v) }
 
-// resources returns what was collected, each kind in resource-ID order so
-// the result does not depend on the order concurrent reads finished in.
+// resources returns what was collected, sorted with sortResources.
 func (c *collector) resources() *estate.Resources {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	sortByID(c.res.VNets, func(v *armnetwork.VirtualNetwork) *string { return v.ID })
-	sortByID(c.res.Gateways, func(v *armnetwork.VirtualNetworkGateway) *string { return v.ID })
-	sortByID(c.res.Connections, func(v *armnetwork.VirtualNetworkGatewayConnection) *string { return v.ID })
-	sortByID(c.res.LocalGateways, func(v *armnetwork.LocalNetworkGateway) *string { return v.ID })
-	sortByID(c.res.PublicIPs, func(v *armnetwork.PublicIPAddress) *string { return v.ID })
 	res := c.res
+	sortResources(&res)
 	return &res
 }
 
+// sortResources puts each kind of resource in resource-ID order, so results
+// do not depend on the order in which concurrent reads or pages finished.
+func sortResources(r *estate.Resources) {
+	sortByID(r.VNets, func(v *armnetwork.VirtualNetwork) *string { return v.ID })
+	sortByID(r.Peerings, func(v *armnetwork.VirtualNetworkPeering) *string { return v.ID })
+	sortByID(r.Gateways, func(v *armnetwork.VirtualNetworkGateway) *string { return v.ID })
+	sortByID(r.Connections, func(v *armnetwork.VirtualNetworkGatewayConnection) *string { return v.ID })
+	sortByID(r.LocalGateways, func(v *armnetwork.LocalNetworkGateway) *string { return v.ID })
+	sortByID(r.PublicIPs, func(v *armnetwork.PublicIPAddress) *string { return v.ID })
+}
+
 func sortByID[T any](s []*T, id func(*T) *string) {
-	slices.SortFunc(s, func(a, b *T) int {
-		ka, kb := estate.KeyOf(*id(a)), estate.KeyOf(*id(b))
-		switch {
-		case ka < kb:
-			return -1
-		case ka > kb:
-			return 1
-		}
-		return 0
+	slices.SortStableFunc(s, func(a, b *T) int {
+		return strings.Compare(string(estate.KeyOf(deref(id(a)))), string(estate.KeyOf(deref(id(b)))))
 	})
 }

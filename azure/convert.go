@@ -10,9 +10,6 @@ import (
 // toConnection converts a connection list entry into the connection model
 // through their common REST shape.
 func toConnection(e *armnetwork.VirtualNetworkGatewayConnectionListEntity) (*armnetwork.VirtualNetworkGatewayConnection, error) {
-	if e == nil {
-		return nil, nil
-	}
 	data, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("encoding connection %q: %w", deref(e.ID), err)

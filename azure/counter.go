@@ -26,9 +26,10 @@ const (
 	headerRetryAfter     = "Retry-After"
 )
 
-// lowReads is the remaining-reads value under which a warning is logged:
-// ARM's read bucket holds 250 tokens and refills 25 a second.
-const lowReads = 50
+// lowQuota maps each quota header to the remaining value under which a
+// warning is logged: ARM's read bucket holds 250 tokens and refills 25 a
+// second; Resource Graph allows 15 queries per 5 seconds per user.
+var lowQuota = map[string]int{headerReadsRemaining: 50, headerGraphRemaining: 3}
 
 // NewCountingPolicy returns a pipeline policy that adds one to counter for
 // every try it sees (place it among the per-retry policies so retries
@@ -71,13 +72,13 @@ func (p countingPolicy) Do(req *policy.Request) (*http.Response, error) {
 }
 
 func (p countingPolicy) logQuota(resp *http.Response, fields []zap.Field) {
-	for _, h := range []string{headerReadsRemaining, headerGraphRemaining} {
+	for h, low := range lowQuota {
 		v := resp.Header.Get(h)
 		if v == "" {
 			continue
 		}
 		f := append(fields, zap.String(h, v))
-		if n, err := strconv.Atoi(v); err == nil && n < lowReads {
+		if n, err := strconv.Atoi(v); err == nil && n < low {
 			p.log.Warn("azure: read quota running low", f...)
 			continue
 		}

@@ -101,6 +101,9 @@ func (r *Reader) listConnections(ctx context.Context, gatewayID string) ([]*armn
 	p := f.NewVirtualNetworkGatewaysClient().NewListConnectionsPager(ref.Group, ref.Name, nil)
 	err = eachPage(ctx, r, p, func(page armnetwork.VirtualNetworkGatewaysClientListConnectionsResponse) error {
 		for _, e := range page.Value {
+			if e == nil {
+				continue
+			}
 			c, err := toConnection(e)
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
 	"github.com/vnetdrift/vnetdrift/estate"
+	"go.uber.org/zap"
 )
 
 // gatewaySubnet is the name Azure requires for a gateway's subnet.
@@ -110,4 +111,14 @@ func publicIPsOfGateway(g *armnetwork.VirtualNetworkGateway) []string {
 func isNotFound(err error) bool {
 	var re *azcore.ResponseError
 	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+}
+
+// skipBadID logs and drops an errBadID error: a malformed reference found
+// in Azure's data must not fail a whole read.
+func skipBadID(log *zap.Logger, err error) error {
+	if errors.Is(err, errBadID) {
+		log.Warn("azure: skipping a malformed reference", zap.Error(err))
+		return nil
+	}
+	return err
 }

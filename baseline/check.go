@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
 )
@@ -28,8 +29,26 @@ var idPatterns = map[string]*regexp.Regexp{
 	kindLocalGateway: idPattern(kindLocalGateway),
 }
 
+// idPattern matches the resource IDs of a kind. It spells case-insensitive
+// letters as [Xx] classes rather than using (?i), so that it means the
+// same in Go and in the ECMA-262 regexps of JSON Schema tools (and so that
+// 'K' does not match the Kelvin sign). The schema uses the same patterns.
 func idPattern(kind string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/` + kind + `/[^/]+$`)
+	return regexp.MustCompile("^/" + anyCase("subscriptions") + "/[^/]+/" + anyCase("resourceGroups") + "/[^/]+/" +
+		anyCase("providers") + "/" + anyCase("Microsoft") + `\.` + anyCase("Network") + "/" + anyCase(kind) + "/[^/]+$")
+}
+
+// anyCase returns a regexp matching an ASCII word in any letter case.
+func anyCase(word string) string {
+	var b strings.Builder
+	for _, r := range word {
+		if u, l := unicode.ToUpper(r), unicode.ToLower(r); u != l {
+			fmt.Fprintf(&b, "[%c%c]", u, l)
+		} else {
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	return b.String()
 }
 
 // checkID reports why id is not the resource ID of one of kinds; nil if it is.

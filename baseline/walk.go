@@ -9,9 +9,19 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// aliasBudget bounds how many nodes one Parse visits, so that nested YAML
-// aliases cannot make it do exponential work.
-const aliasBudget = 1 << 20
+// budgetFor bounds how many nodes Parse visits in a document, so that
+// nested YAML aliases cannot make it do exponential work: aliases may at
+// most quadruple the document, plus some slack for small files.
+func budgetFor(root *yaml.Node) int { return 4*countNodes(root) + 1<<16 }
+
+// countNodes counts the nodes of a tree without following aliases.
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, k := range n.Content {
+		c += countNodes(k)
+	}
+	return c
+}
 
 // YAML tags of the scalars Parse accepts.
 const (
@@ -21,7 +31,7 @@ const (
 	tagTimestamp = "!!timestamp"
 )
 
-// errTooComplex stops a walk whose aliases expand beyond aliasBudget.
+// errTooComplex stops a walk whose aliases expand beyond its budget.
 var errTooComplex = errors.New("document expands to too many nodes (nested aliases?)")
 
 // decoder walks a YAML node tree and collects located errors.

@@ -39,6 +39,8 @@ func commands() []command {
 	return []command{
 		{"scan", "evaluate an estate (files or live Azure) against a baseline", runScan},
 		{"baseline", "baseline capture: write a baseline from an estate", runBaseline},
+		{"emulator", "serve the ARM + Event Grid emulator on loopback", runEmulator},
+		{"demo", "the whole loop on the embedded example estate and the emulator (make run)", runDemo},
 		{"version", "print the version", func(env *Env, _ []string) int {
 			fmt.Fprintln(env.Stdout, "vnetdrift", Version)
 			return ExitOK

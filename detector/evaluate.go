@@ -71,7 +71,7 @@ type evaluator struct {
 	lngs     []*estate.LocalGateway
 	pairs    map[half]*estate.Peering // first peering per direction
 
-	represented map[estate.Key]estate.Key // LNG → VNet it stands for
+	represented map[estate.Key]vnetRef // LNG → VNet it stands for
 
 	seen map[string]bool // rule, fingerprint and VNet of emitted findings
 	out  []Finding
@@ -174,13 +174,25 @@ func (ev *evaluator) vnetID(k estate.Key, fallback string) string {
 	return fallback
 }
 
+// sortFindings sorts by VNet key, rule, resource key and fingerprint.
 func sortFindings(fs []Finding) {
-	slices.SortFunc(fs, func(a, b Finding) int {
+	type keyed struct {
+		vnet, resource estate.Key
+		f              Finding
+	}
+	ks := make([]keyed, len(fs))
+	for i, f := range fs {
+		ks[i] = keyed{f.VNetKey(), estate.KeyOf(f.ResourceID), f}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
 		return cmp.Or(
-			cmp.Compare(a.VNetKey(), b.VNetKey()),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(estate.KeyOf(a.ResourceID), estate.KeyOf(b.ResourceID)),
-			cmp.Compare(a.Fingerprint, b.Fingerprint),
+			cmp.Compare(a.vnet, b.vnet),
+			cmp.Compare(a.f.Rule, b.f.Rule),
+			cmp.Compare(a.resource, b.resource),
+			cmp.Compare(a.f.Fingerprint, b.f.Fingerprint),
 		)
 	})
+	for i, k := range ks {
+		fs[i] = k.f
+	}
 }

@@ -99,6 +99,23 @@ func (d *diffs) prefixes(field string, want, got []netip.Prefix) {
 	}
 }
 
+// address compares a declared IP address (as text when either side does not
+// parse); an empty declaration is not checked.
+func (d *diffs) address(field, want, got string) {
+	if want == "" {
+		return
+	}
+	w, errW := netip.ParseAddr(strings.TrimSpace(want))
+	g, errG := netip.ParseAddr(strings.TrimSpace(got))
+	if errW == nil && errG == nil {
+		if w.Unmap() != g.Unmap() {
+			*d = append(*d, fieldDiff{field, want, got})
+		}
+		return
+	}
+	d.text(field, want, got)
+}
+
 // describe writes "sku is VpnGw1, expected VpnGw2; enableBgp is …".
 func (d diffs) describe() string {
 	s := make([]string, len(d))

@@ -125,7 +125,7 @@ func (env *envelope) change(id string) (Change, error) {
 		return Change{}, &fieldError{"eventType", errors.New("missing (neither eventType nor CloudEvents type is set)")}
 	}
 	if c.Schema == SchemaCloudEvents && env.SpecVersion != "" && env.SpecVersion != "1.0" {
-		return Change{}, &fieldError{"specversion", fmt.Errorf("unsupported CloudEvents version %q", env.SpecVersion)}
+		return Change{}, &fieldError{"specversion", fmt.Errorf("unsupported CloudEvents version %q", clip(env.SpecVersion))}
 	}
 	t, err := parseTime(timeText)
 	if err != nil {

@@ -15,13 +15,6 @@ import (
 // Data holds a single entry it is used whatever its name.
 const TriggerBindingName = "event"
 
-// invocation is the body the Functions host posts to a custom handler:
-// {"Data": {<binding>: value}, "Metadata": {...}}. Metadata (trigger
-// binding data, sys, RetryContext) is not needed to decode the event.
-type invocation struct {
-	Data map[string]json.RawMessage `json:"Data"`
-}
-
 // DecodeFunctionsInvocation decodes the event of an eventGridTrigger
 // invocation, {"Data":{"event":…},"Metadata":{…}}. The event may be a JSON
 // object (what the host sends) or a JSON string holding the object (how the
@@ -30,15 +23,41 @@ type invocation struct {
 // reports true. Errors are *EventError (with Index -1) once the event is
 // found.
 func DecodeFunctionsInvocation(body []byte) (Change, error) {
-	var inv invocation
-	if err := json.Unmarshal(body, &inv); err != nil {
-		return Change{}, fmt.Errorf("decoding Functions invocation: %w", err)
+	data, err := invocationData(body)
+	if err == nil {
+		var name string
+		if name, err = triggerBinding(data); err == nil {
+			return decodeTrigger(name, data[name])
+		}
 	}
-	name, err := triggerBinding(inv.Data)
-	if err != nil {
-		return Change{}, fmt.Errorf("decoding Functions invocation: %w", err)
+	return Change{}, fmt.Errorf("decoding Functions invocation: %w", err)
+}
+
+// invocationData returns the Data object of the body the Functions host
+// posts to a custom handler: {"Data": {<binding>: value}, "Metadata": {…}}.
+// The key is matched exactly (the host always writes "Data") so that a bare
+// event, whose "data" encoding/json would match case-insensitively, is not
+// mistaken for an invocation. Metadata (trigger binding data, sys,
+// RetryContext) is not needed to decode the event.
+func invocationData(body []byte) (map[string]json.RawMessage, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return nil, err
 	}
-	raw, err := unwrapString(inv.Data[name])
+	raw, ok := top["Data"]
+	if !ok {
+		return nil, nil
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return nil, fmt.Errorf(`field "Data": %w`, err)
+	}
+	return data, nil
+}
+
+// decodeTrigger decodes the value of trigger binding name.
+func decodeTrigger(name string, value json.RawMessage) (Change, error) {
+	raw, err := unwrapString(value)
 	if err != nil {
 		return Change{}, eventError(-1, "", inField("Data."+name, err))
 	}

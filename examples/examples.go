@@ -13,3 +13,12 @@ var Estate []byte
 
 // EstateName is the name Estate is reported under in errors and SARIF.
 const EstateName = "examples/estate.json"
+
+// Baseline is the example estate's baseline, captured from it with
+// `vnetdrift baseline capture --estate examples/estate.json`.
+//
+//go:embed baseline.yaml
+var Baseline []byte
+
+// BaselineName is the name Baseline is reported under.
+const BaselineName = "examples/baseline.yaml"
