@@ -1,0 +1,108 @@
+// Package alert holds the types that connect evaluation to notification:
+// who caused a change, which findings need a message and why, and the two
+// interfaces the pipeline drives — State (the shared lifecycle of every
+// finding) and Notifier (one channel: Teams, email, Event Grid, logs).
+// It has no logic beyond their methods and imports no I/O package.
+package alert
+
+import (
+	"context"
+	"time"
+
+	"github.com/vnetdrift/vnetdrift/detector"
+	"github.com/vnetdrift/vnetdrift/estate"
+)
+
+// Attribution says what triggered an evaluation: the Azure change (caller
+// from the event's claims, operation, time, correlation ID) or the timer.
+type Attribution struct {
+	EventID       string    `json:"eventId,omitempty"`
+	Caller        string    `json:"caller,omitempty"` // upn, name, appid or object ID
+	CallerAppID   string    `json:"callerAppId,omitempty"`
+	CallerObject  string    `json:"callerObjectId,omitempty"`
+	OperationName string    `json:"operationName,omitempty"`
+	ResourceID    string    `json:"resourceId,omitempty"` // the resource the event was about
+	CorrelationID string    `json:"correlationId,omitempty"`
+	EventTime     time.Time `json:"eventTime,omitzero"`
+	Reconcile     bool      `json:"reconcile,omitempty"` // true for the timer sweep
+}
+
+// Reason says why an item needs a message (Alertmanager's NotifyReason).
+type Reason int
+
+// Reasons.
+const (
+	ReasonOpened           Reason = iota + 1 // first notification of a new drift
+	ReasonResolved                           // the drift is gone
+	ReasonRepeat                             // still open after the repeat interval
+	ReasonExemptionExpired                   // its exemption expired while it is still open
+	ReasonRetry                              // an earlier notification failed
+)
+
+// String names the reason for messages and logs.
+func (r Reason) String() string {
+	switch r {
+	case ReasonOpened:
+		return "opened"
+	case ReasonResolved:
+		return "resolved"
+	case ReasonRepeat:
+		return "still open"
+	case ReasonExemptionExpired:
+		return "exemption expired"
+	case ReasonRetry:
+		return "retry"
+	}
+	return "unknown"
+}
+
+// Item is one finding that needs a message.
+type Item struct {
+	Finding   detector.Finding
+	Reason    Reason
+	Resolved  bool        // the finding is gone (Reason is ReasonResolved, or ReasonRetry of a resolution)
+	OpenedBy  Attribution // the change that opened it
+	FirstSeen time.Time
+	// Token is the state's handle for Notified (e.g. fingerprint + ETag).
+	Token string
+}
+
+// Notice is what one evaluation hands to the notifiers.
+type Notice struct {
+	Items  []Item
+	By     Attribution // what triggered this evaluation
+	Digest bool        // a reconcile sweep: one summary message instead of one per change
+}
+
+// State is the lifecycle of every finding, shared by all instances of the
+// function. Implementations: in memory (one instance, local runs) and Azure
+// Table Storage (scale-out).
+type State interface {
+	// Record stores the findings of an evaluation that covered scope (nil:
+	// every VNet) at now and returns the items that need a message: new
+	// findings (opened), findings of scoped VNets that are gone (resolved),
+	// open findings whose last message is older than repeat, whose exemption
+	// expired, or whose earlier message failed. Exempted findings are stored
+	// but produce no item while exempt. Of several instances recording the
+	// same transition concurrently, exactly one gets the item; an item
+	// handed out is claimed for a short lease so that a slow sender and a
+	// redelivery do not both send it.
+	Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by Attribution, now time.Time, repeat time.Duration) ([]Item, error)
+	// Notified marks items as delivered. Only delivered items stop being
+	// returned by Record; an item whose delivery failed comes back once its
+	// lease ends.
+	Notified(ctx context.Context, items []Item, now time.Time) error
+	// ClaimEvent records an event ID; it reports false when the ID was
+	// already claimed (by any instance) within ttl.
+	ClaimEvent(ctx context.Context, eventID string, now time.Time, ttl time.Duration) (bool, error)
+	// Open returns the open findings, for status pages and tests.
+	Open(ctx context.Context) ([]detector.Finding, error)
+}
+
+// Notifier delivers a notice on one channel. retry reports whether a
+// failure is worth retrying (network error, 429, 5xx) rather than
+// permanent (bad configuration, 4xx).
+type Notifier interface {
+	Name() string
+	Notify(ctx context.Context, n Notice) (retry bool, err error)
+}
