@@ -15,12 +15,12 @@ import (
 	"github.com/vnetdrift/vnetdrift/estate"
 )
 
-const examplesEstate = "../../shared/data/arm-examples/estate-from-examples.json"
+const examplesEstate = "testdata/estate-from-examples.json"
 
 // startEmulator serves res from the emulator over loopback HTTP, optionally
 // through wrap, and returns a Reader pointed at it the way the CLI would
 // be: by endpoint only (credential from NewCredential).
-func startEmulator(t *testing.T, res *estate.Resources, opts emulator.Options, wrap func(http.Handler) http.Handler) (*Reader, *emulator.Server) {
+func startEmulator(t testing.TB, res *estate.Resources, opts emulator.Options, wrap func(http.Handler) http.Handler) (*Reader, *emulator.Server) {
 	t.Helper()
 	srv, err := emulator.New(res, opts)
 	require.NoError(t, err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
 	"github.com/vnetdrift/vnetdrift/estate"
@@ -135,9 +134,7 @@ func list[P, T any](ctx context.Context, r *Reader, p *runtime.Pager[P], items f
 
 // addGroup records the resource group of id when id is in subscription sub.
 func addGroup(groups map[estate.Key]string, sub, id string) {
-	rid, err := arm.ParseResourceID(id)
-	if err != nil || rid.ResourceGroupName == "" || !strings.EqualFold(rid.SubscriptionID, sub) {
-		return
+	if rg := estate.ResourceGroupOf(id); rg != "" && strings.EqualFold(estate.SubscriptionOf(id), sub) {
+		groups[estate.KeyOf(rg)] = rg
 	}
-	groups[estate.KeyOf(rid.ResourceGroupName)] = rid.ResourceGroupName
 }

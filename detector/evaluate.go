@@ -64,8 +64,8 @@ type evaluator struct {
 	disabled   map[string]bool
 	exemptions []exemption
 
-	vnets    []*estate.VNet // in key order
-	peerings []*estate.Peering
+	vnets    []*estate.VNet    // in scope, in key order
+	peerings []*estate.Peering // those scopedPeerings keeps, in key order
 	gateways []*estate.Gateway
 	conns    []*estate.Connection
 	lngs     []*estate.LocalGateway
@@ -86,18 +86,18 @@ func newEvaluator(in Input) *evaluator {
 		e = estate.New()
 		e.Index()
 	}
+	scope := scopeSet(in.Scope)
 	ev := &evaluator{
-		b: b, e: e,
+		b: b, e: e, scope: scope,
 		exemptions: compileExemptions(b.Exemptions, in.Now),
-		vnets:      estate.SortedValues(e.VNets),
-		peerings:   estate.SortedValues(e.Peerings),
+		vnets:      scopedVNets(e, scope),
+		peerings:   scopedPeerings(e, scope),
 		gateways:   estate.SortedValues(e.Gateways),
 		conns:      estate.SortedValues(e.Connections),
 		lngs:       estate.SortedValues(e.LocalGateways),
 		seen:       map[string]bool{},
 	}
 	ev.severity, ev.disabled = ruleSettings(b.Rules)
-	ev.scope = scopeSet(in.Scope)
 	ev.pairs = make(map[half]*estate.Peering, len(ev.peerings))
 	for _, p := range ev.peerings {
 		h := half{p.VNetKey, p.RemoteKey}
@@ -128,20 +128,6 @@ func ruleSettings(settings map[string]baseline.RuleSetting) (map[string]Severity
 	}
 	return severity, disabled
 }
-
-func scopeSet(keys []estate.Key) map[estate.Key]bool {
-	if keys == nil {
-		return nil
-	}
-	s := make(map[estate.Key]bool, len(keys))
-	for _, k := range keys {
-		s[estate.KeyOf(string(k))] = true
-	}
-	return s
-}
-
-// wants reports whether findings of a VNet are in scope.
-func (ev *evaluator) wants(vnet estate.Key) bool { return ev.scope == nil || ev.scope[vnet] }
 
 // emit completes a finding (fingerprint from subject, severity, baseline
 // line, exemption) and records it, unless its rule is disabled, its VNet is

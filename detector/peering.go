@@ -10,7 +10,7 @@ import (
 // checkBaselinePeerings runs PEERING_MISSING, PEERING_SETTINGS_DRIFT and
 // PEERING_UNEXPECTED.
 func checkBaselinePeerings(ev *evaluator) {
-	want := expectedHalves(ev.b)
+	want := expectedHalves(ev)
 	for h, decl := range want {
 		local := ev.e.VNets[h.local]
 		if local == nil || !ev.wants(h.local) || declaredButAbsent(ev, h.remote) {
@@ -38,16 +38,18 @@ func declaredButAbsent(ev *evaluator, k estate.Key) bool {
 	return ev.b.VNet(k) != nil && ev.e.VNets[k] == nil
 }
 
-// expectedHalves returns every peering half the baseline expects: each
-// declared peering (with its declaration) and the reverse half of each
-// (nil unless the remote VNet declares it too).
-func expectedHalves(b *baseline.Baseline) map[half]*baseline.Peering {
+// expectedHalves returns every peering half in scope that the baseline
+// expects: each declared peering (with its declaration) and the reverse
+// half of each (nil unless the remote VNet declares it too).
+func expectedHalves(ev *evaluator) map[half]*baseline.Peering {
 	want := map[half]*baseline.Peering{}
-	for _, bv := range b.VNets {
+	for _, bv := range ev.b.VNets {
 		for _, bp := range bv.Peerings {
-			want[half{bv.Key, bp.RemoteKey}] = bp
+			if ev.wants(bv.Key) {
+				want[half{bv.Key, bp.RemoteKey}] = bp
+			}
 			rev := half{bp.RemoteKey, bv.Key}
-			if _, ok := want[rev]; !ok {
+			if _, ok := want[rev]; !ok && ev.wants(rev.local) {
 				want[rev] = nil
 			}
 		}

@@ -50,7 +50,7 @@ func testOptions() Options {
 	return Options{PollInterval: 10 * time.Millisecond}
 }
 
-func newEnv(t *testing.T, res *estate.Resources, opts Options) *env {
+func newEnv(t testing.TB, res *estate.Resources, opts Options) *env {
 	t.Helper()
 	srv, err := New(res, opts)
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func newEnv(t *testing.T, res *estate.Resources, opts Options) *env {
 }
 
 // clients builds SDK clients pointed at the emulator (network-model.md §3).
-func clients(t *testing.T, url string, cred azcore.TokenCredential, retry policy.RetryOptions) (*armnetwork.ClientFactory, *armresourcegraph.Client) {
+func clients(t testing.TB, url string, cred azcore.TokenCredential, retry policy.RetryOptions) (*armnetwork.ClientFactory, *armresourcegraph.Client) {
 	t.Helper()
 	if retry.RetryDelay == 0 {
 		retry.RetryDelay = time.Millisecond

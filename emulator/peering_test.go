@@ -216,3 +216,28 @@ func TestLoadingNeverRejects(t *testing.T) {
 	require.Len(t, snap.Peerings, 1)
 	assert.Equal(t, *orphan.ID, *snap.Peerings[0].ID)
 }
+
+func TestAddressChangeOfUnconnectedPeering(t *testing.T) {
+	e := newEnv(t, nil, testOptions())
+	e.putVNet(t, "a", vnetBody("", "10.1.0.0/16"))
+	e.putVNet(t, "b", vnetBody("", "10.2.0.0/16"))
+	_, err := e.putPeering(t, "a", "a-b", peeringBody("b"), false)
+	require.NoError(t, err)
+
+	e.putVNet(t, "b", vnetBody("", "10.2.0.0/16", "10.20.0.0/16"))
+	p := e.getPeering(t, "a", "a-b")
+	assert.Equal(t, armnetwork.VirtualNetworkPeeringLevelFullyInSync, *p.PeeringSyncLevel, "an Initiated half peers nothing yet")
+	assert.Equal(t, []*string{ptr("10.2.0.0/16"), ptr("10.20.0.0/16")}, p.RemoteAddressSpace.AddressPrefixes)
+	assert.Equal(t, []*string{ptr("10.2.0.0/16"), ptr("10.20.0.0/16")}, p.RemoteVirtualNetworkAddressSpace.AddressPrefixes)
+}
+
+func TestOrphanPeeringAdoptedByNewVNet(t *testing.T) {
+	orphan := peeringBody("b")
+	orphan.ID = ptr(vnetID("a") + "/virtualNetworkPeerings/a-b")
+	e := newEnv(t, &estate.Resources{Peerings: []*armnetwork.VirtualNetworkPeering{&orphan}}, testOptions())
+	got := e.putVNet(t, "a", vnetBody("", "10.1.0.0/16"))
+	require.Len(t, got.Properties.VirtualNetworkPeerings, 1)
+	assert.Equal(t, "a-b", *got.Properties.VirtualNetworkPeerings[0].Name)
+	snap := e.srv.Snapshot()
+	assert.Empty(t, snap.Peerings)
+}

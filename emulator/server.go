@@ -64,7 +64,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	st     *store
-	ops    map[string]*operation    // by operation ID
+	ops    map[string]*operation     // by operation ID
 	locks  map[estate.Key]*operation // resources held by a running operation
 	counts map[string]int
 	closed bool
@@ -137,6 +137,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
+	sw := &statusWriter{ResponseWriter: w}
+	defer s.logRequest(r, sw, time.Now())
+	w = sw
 	stampHeaders(w, r)
 	if err := s.faults.sleep(r.Context()); err != nil {
 		return // client went away
@@ -155,6 +158,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.dispatch(w, r)
+}
+
+// logRequest logs a served ARM request at debug level.
+func (s *Server) logRequest(r *http.Request, sw *statusWriter, start time.Time) {
+	if ce := s.log.Check(zap.DebugLevel, "arm request"); ce != nil {
+		ce.Write(zap.String("method", r.Method), zap.String("path", r.URL.Path),
+			zap.Int("status", sw.status), zap.Duration("took", time.Since(start)))
+	}
+}
+
+// statusWriter records the status of a response for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (sw *statusWriter) WriteHeader(code int) {
+	if sw.status == 0 {
+		sw.status = code
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *statusWriter) Write(b []byte) (int, error) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	return sw.ResponseWriter.Write(b)
 }
 
 // stampHeaders sets the headers ARM puts on every response.

@@ -86,19 +86,17 @@ func normalizeInlinePeerings(v *armnetwork.VirtualNetwork) {
 // attachPeering puts a standalone peering into its VNet, replacing an
 // inline one with the same key, or keeps it as an orphan.
 func (st *store) attachPeering(p *armnetwork.VirtualNetworkPeering) {
-	key := estate.KeyOf(*p.ID)
-	v := st.vnets[estate.KeyOf(estate.ParentVNetID(*p.ID))]
-	if v == nil {
-		st.orphans[key] = p
-		return
-	}
 	if p.Name == nil {
 		p.Name = ptr(estate.LastSegment(*p.ID))
 	}
 	if p.Type == nil {
 		p.Type = ptr(estate.TypePeering)
 	}
-	setInlinePeering(v, p)
+	if v := st.vnets[estate.KeyOf(estate.ParentVNetID(*p.ID))]; v != nil {
+		setInlinePeering(v, p)
+		return
+	}
+	st.orphans[estate.KeyOf(*p.ID)] = p
 }
 
 // snapshot deep-copies the store into estate.Resources, in key order.

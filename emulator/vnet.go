@@ -68,7 +68,9 @@ func (s *Server) writeVNet(r *http.Request, info reqInfo, id string, body *armne
 		}
 	}
 	s.st.vnets[key] = v
-	if old != nil && !sameSpace(spaceOf(old), spaceOf(v)) {
+	if old == nil {
+		s.st.adoptOrphans(v)
+	} else if !sameSpace(spaceOf(old), spaceOf(v)) {
 		s.st.markSpaceChanged(key)
 	}
 	s.st.refreshPointing(v)
@@ -195,22 +197,28 @@ func (st *store) peeredWith(key estate.Key) []*armnetwork.VirtualNetwork {
 }
 
 // markSpaceChanged records that VNet key's address space changed: its own
-// peerings become RemoteNotInSync and the peerings that point to it
-// LocalNotInSync (LocalAndRemoteNotInSync when both apply).
+// Connected peerings become RemoteNotInSync and the Connected peerings
+// that point to it LocalNotInSync (LocalAndRemoteNotInSync when both
+// apply). A half that is Initiated or Disconnected peers nothing yet, so
+// it cannot fall out of sync.
 func (st *store) markSpaceChanged(key estate.Key) {
 	for _, p := range inlinePeerings(st.vnets[key]) {
-		markNotInSync(p, false, true)
+		if stateOf(p) == armnetwork.VirtualNetworkPeeringStateConnected {
+			markNotInSync(p, false, true)
+		}
 	}
 	for _, x := range st.vnets {
-		if q := reverseOf(x, key); q != nil && estate.KeyOf(*x.ID) != key {
+		q := reverseOf(x, key)
+		if q != nil && estate.KeyOf(*x.ID) != key && stateOf(q) == armnetwork.VirtualNetworkPeeringStateConnected {
 			markNotInSync(q, true, false)
 		}
 	}
 }
 
 // refreshPointing lets the peerings that point to v learn its current
-// address space (remoteVirtualNetworkAddressSpace) and encryption; what
-// they peer (remoteAddressSpace) changes only by a sync.
+// address space (remoteVirtualNetworkAddressSpace) and encryption. What a
+// Connected peering peers (remoteAddressSpace) changes only by a sync; a
+// half that is not Connected takes the new space at once.
 func (st *store) refreshPointing(v *armnetwork.VirtualNetwork) {
 	key := estate.KeyOf(*v.ID)
 	for _, x := range st.vnets {
@@ -220,8 +228,20 @@ func (st *store) refreshPointing(v *armnetwork.VirtualNetwork) {
 		}
 		q.Properties.RemoteVirtualNetworkAddressSpace = clone(spaceOf(v))
 		q.Properties.RemoteVirtualNetworkEncryption = encryptionOf(v)
-		if q.Properties.RemoteAddressSpace == nil {
+		if q.Properties.RemoteAddressSpace == nil || stateOf(q) != armnetwork.VirtualNetworkPeeringStateConnected {
 			q.Properties.RemoteAddressSpace = clone(spaceOf(v))
+		}
+	}
+}
+
+// adoptOrphans moves the loaded peerings that waited for VNet v (their
+// VNet was not in the estate) into it.
+func (st *store) adoptOrphans(v *armnetwork.VirtualNetwork) {
+	key := estate.KeyOf(*v.ID)
+	for k, p := range st.orphans {
+		if estate.KeyOf(estate.ParentVNetID(*p.ID)) == key {
+			delete(st.orphans, k)
+			setInlinePeering(v, p)
 		}
 	}
 }
