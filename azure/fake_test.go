@@ -103,9 +103,12 @@ func (f *fakeAzure) Do(req *http.Request) (*http.Response, error) {
 		if graphErr != 0 {
 			return errorResponse(req, graphErr, errorCode(graphErr), nil), nil
 		}
-		return f.graph.Do(req)
+		return f.graph.Do(req.WithContext(context.WithoutCancel(req.Context())))
 	}
-	return f.network(estate.SubscriptionOf(path)).Do(req)
+	// The SDK fakes close their result channel when the request's context
+	// ends while the handler goroutine may still send on it (a panic), so
+	// they never see cancellation; the handlers return at once anyway.
+	return f.network(estate.SubscriptionOf(path)).Do(req.WithContext(context.WithoutCancel(req.Context())))
 }
 
 // errorCode is the ARM error code that goes with status.

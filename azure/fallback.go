@@ -79,7 +79,7 @@ func (r *Reader) readSubscriptionARM(ctx context.Context, sub string, out *colle
 			return nil
 		})
 	if err != nil {
-		return fmt.Errorf("listing virtual networks in subscription %q: %w", sub, err)
+		return readError(err, "listing virtual networks in subscription %q", sub)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, rg := range estate.SortedValues(groups) {
@@ -127,7 +127,7 @@ func list[P, T any](ctx context.Context, r *Reader, p *runtime.Pager[P], items f
 		return nil
 	})
 	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("listing %s: %w", what, err)
+		return readError(err, "listing %s", what)
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ func readOne[T any](ctx context.Context, r *Reader, id, typ, what string, get ge
 	case isNotFound(err):
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("reading %s %q: %w", what, id, err)
+		return nil, readError(err, "reading %s %q", what, id)
 	}
 	return v, nil
 }
@@ -116,7 +116,7 @@ func (r *Reader) listConnections(ctx context.Context, gatewayID string) ([]*armn
 	case isNotFound(err):
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("listing connections of virtual network gateway %q: %w", gatewayID, err)
+		return nil, readError(err, "listing connections of virtual network gateway %q", gatewayID)
 	}
 	return out, nil
 }

@@ -106,6 +106,23 @@ func publicIPsOfGateway(g *armnetwork.VirtualNetworkGateway) []string {
 	return ids
 }
 
+// ErrNotAuthorized marks a read refused with 403: the identity lacks the
+// Reader role on the resource's subscription (for example the remote end of
+// a cross-subscription peering). Unlike other read errors it will not go
+// away by retrying; test for it with errors.Is.
+var ErrNotAuthorized = errors.New("not authorized: grant the Reader role on the subscription")
+
+// readError wraps err with the action described by format and args, and
+// with ErrNotAuthorized when ARM answered 403.
+func readError(err error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.StatusCode == http.StatusForbidden {
+		return fmt.Errorf("%s: %w: %w", msg, ErrNotAuthorized, err)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
 // isNotFound reports whether err is an ARM 404 (resource or resource group
 // not found).
 func isNotFound(err error) bool {

@@ -130,6 +130,8 @@ func TestReadNeighbourhoodErrors(t *testing.T) {
 		wantErr string
 		status  int // of the wrapped *azcore.ResponseError; 0 = none
 	}{
+		{name: "peer in a subscription without Reader", targets: []string{spoke1ID}, fail: hubID,
+			faults: []int{403}, wantErr: `reading virtual network "` + hubID + `": not authorized`, status: 403},
 		{name: "server errors outlast the retries", targets: []string{spoke1ID}, fail: hubID,
 			faults: []int{500, 502, 503, 504, 500}, wantErr: `reading virtual network "` + hubID + `"`, status: 500},
 		{name: "gateway fails", targets: []string{hubID}, fail: hubGWID,
@@ -161,6 +163,7 @@ func TestReadNeighbourhoodErrors(t *testing.T) {
 			}
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, tt.status, re.StatusCode)
+			assert.Equal(t, tt.status == http.StatusForbidden, errors.Is(err, ErrNotAuthorized))
 		})
 	}
 }
@@ -176,9 +179,10 @@ func TestReadNeighbourhoodSkipsMalformedReference(t *testing.T) {
 }
 
 func TestReadNeighbourhoodCancelled(t *testing.T) {
-	r, _ := newFakeReader(t, hubAndSpoke())
+	r, f := newFakeReader(t, hubAndSpoke())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := r.ReadNeighbourhood(ctx, []string{spoke1ID})
 	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, f.total(), "no call after cancellation")
 }

@@ -120,11 +120,15 @@ func (r *Reader) PollOptions() *runtime.PollUntilDoneOptions {
 }
 
 // call runs fn while holding one of the Reader's concurrency slots.
+// A cancelled ctx fails at once, without a call.
 func call[T any](ctx context.Context, r *Reader, fn func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
 	select {
 	case r.sem <- struct{}{}:
 	case <-ctx.Done():
-		var zero T
 		return zero, ctx.Err()
 	}
 	defer func() { <-r.sem }()

@@ -5,7 +5,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 
 	"github.com/vnetdrift/vnetdrift/detector"
 )
@@ -79,13 +78,4 @@ func Write(w io.Writer, f Format, findings []detector.Finding, opt Options) erro
 		return WriteSARIF(w, findings, opt)
 	}
 	return WriteText(w, findings, opt)
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
