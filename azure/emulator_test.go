@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vnetdrift/vnetdrift/emulator"
 	"github.com/vnetdrift/vnetdrift/estate"
+	"github.com/vnetdrift/vnetdrift/examples"
 )
 
 const examplesEstate = "testdata/estate-from-examples.json"
@@ -205,4 +206,33 @@ func without(ids []string, id string) []string {
 		}
 	}
 	return out
+}
+
+// TestEmulatorBundledExample reads the estate `make run` serves: all of it
+// through Resource Graph, and the neighbourhood of its first hub.
+func TestEmulatorBundledExample(t *testing.T) {
+	res, err := estate.Decode(examples.EstateName, examples.Estate)
+	require.NoError(t, err)
+	r, srv := startEmulator(t, res, emulator.Options{}, nil)
+	r.cfg.Subscriptions = []string{"11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"}
+	all, err := r.ReadAll(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, ids(srv.Snapshot()), ids(all))
+
+	hub := "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-net-weu/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu"
+	near, err := r.ReadNeighbourhood(context.Background(), []string{hub})
+	require.NoError(t, err)
+	e, err := estate.Build(near)
+	require.NoError(t, err)
+	gw := e.VPNGatewayOf(estate.KeyOf(hub))
+	require.NotNil(t, gw, "the hub's gateway is found from its GatewaySubnet")
+	assert.NotEmpty(t, e.ConnectionsOf(gw.Key))
+	whole, err := estate.Build(srv.Snapshot())
+	require.NoError(t, err)
+	require.NotEmpty(t, e.VNets[estate.KeyOf(hub)].Peerings)
+	for _, p := range e.VNets[estate.KeyOf(hub)].Peerings {
+		if whole.VNets[p.RemoteKey] != nil {
+			assert.Contains(t, e.VNets, p.RemoteKey, "every existing peer is read")
+		}
+	}
 }

@@ -24,6 +24,9 @@ import (
 // (LROSteps+1)×PollInterval if that is longer.
 const minOpLifetime = 30 * time.Second
 
+// opRetention is how long a finished operation's status URL still answers.
+const opRetention = time.Hour
+
 // Operation status values of the Azure-AsyncOperation body.
 const (
 	statusInProgress = "InProgress"
@@ -36,6 +39,7 @@ type operation struct {
 	resultURL string // Location (deletes)
 	remaining int    // polls still to answer InProgress
 	done      bool
+	doneAt    time.Time
 	locks     []estate.Key
 	commit    func() // runs once, under Server.mu, when the operation succeeds
 	timer     *time.Timer
@@ -77,6 +81,7 @@ func (s *Server) startOp(r *http.Request, sub, location string, locks []estate.K
 		locks:     locks,
 		commit:    commit,
 	}
+	s.pruneOps(time.Now())
 	s.ops[id] = op
 	for _, k := range locks {
 		if k != "" {
@@ -94,13 +99,23 @@ func (s *Server) startOp(r *http.Request, sub, location string, locks []estate.K
 	return op
 }
 
+// pruneOps forgets operations finished more than opRetention ago. The
+// caller holds s.mu.
+func (s *Server) pruneOps(now time.Time) {
+	for id, op := range s.ops {
+		if op.done && now.Sub(op.doneAt) > opRetention {
+			delete(s.ops, id)
+		}
+	}
+}
+
 // complete finishes an operation once: it releases its locks and commits.
 // The caller holds s.mu.
 func (s *Server) complete(op *operation) {
 	if op.done {
 		return
 	}
-	op.done = true
+	op.done, op.doneAt = true, time.Now()
 	op.stopTimer()
 	for _, k := range op.locks {
 		if s.locks[k] == op {
