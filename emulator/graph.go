@@ -176,7 +176,7 @@ func (s *Server) graphRows(gq *graphQuery, subs []*string) []map[string]any {
 		}
 	}
 	for k, v := range s.st.vnets {
-		add(k, estate.TypeVNet, v)
+		add(k, estate.TypeVNet, s.st.view(v))
 	}
 	for k, v := range s.st.gateways {
 		add(k, estate.TypeGateway, v)

@@ -102,7 +102,7 @@ func (st *store) attachPeering(p *armnetwork.VirtualNetworkPeering) {
 // snapshot deep-copies the store into estate.Resources, in key order.
 func (st *store) snapshot() *estate.Resources {
 	return &estate.Resources{
-		VNets:         cloneAll(estate.SortedValues(st.vnets)),
+		VNets:         st.viewAll(estate.SortedValues(st.vnets)),
 		Peerings:      cloneAll(estate.SortedValues(st.orphans)),
 		Gateways:      cloneAll(estate.SortedValues(st.gateways)),
 		Connections:   cloneAll(estate.SortedValues(st.conns)),

@@ -18,7 +18,7 @@ func (s *Server) getVNet(w http.ResponseWriter, r *http.Request) {
 		if v == nil {
 			return failed(notFound(id))
 		}
-		return reply{status: http.StatusOK, body: v}
+		return reply{status: http.StatusOK, body: s.st.view(v)}
 	})
 }
 
@@ -26,7 +26,7 @@ func (s *Server) getVNet(w http.ResponseWriter, r *http.Request) {
 // list-all (whose route has no {rg}).
 func (s *Server) listVNets(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, func() reply {
-		items := scoped(s.st.vnets, r.PathValue("sub"), r.PathValue("rg"), estate.TypeVNet)
+		items := s.st.viewAll(scoped(s.st.vnets, r.PathValue("sub"), r.PathValue("rg"), estate.TypeVNet))
 		return page(r, items, s.opts.PageSize)
 	})
 }
