@@ -1,15 +1,21 @@
 package estate
 
-import (
-	"fmt"
-	"net/netip"
-	"strings"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
-)
-
-// Load reads and merges estate files into one Estate.
+// Load reads and merges estate files into one Estate: the Estate that
+// ReadFile, Merge and Build make, several times faster (see loadFast).
+// When the fast path fails for any reason, Load repeats the work with the
+// SDK model types, so errors read exactly as ReadFile and Build word them.
+// Load is more lenient than ReadFile in one way only: it does not check
+// the JSON type of fields it does not read (ReadFile rejects a VNet with
+// "dhcpOptions": 7, Load ignores that field as it ignores unknown ones).
 func Load(paths ...string) (*Estate, error) {
+	if e, err := loadFast(paths); err == nil {
+		return e, nil
+	}
+	return loadSDK(paths)
+}
+
+// loadSDK is Load through the SDK model types: ReadFile, Merge, Build.
+func loadSDK(paths []string) (*Estate, error) {
 	all := &Resources{Skipped: map[string]int{}}
 	for _, p := range paths {
 		r, err := ReadFile(p)
@@ -26,291 +32,103 @@ func Load(paths ...string) (*Estate, error) {
 // one peering (the later one wins). Address prefixes that do not parse are
 // an error naming the resource.
 func Build(r *Resources) (*Estate, error) {
-	e := New()
-	for t, n := range r.Skipped {
-		e.Skipped[t] += n
+	items, err := itemsOf(r)
+	if err != nil {
+		return nil, err
 	}
+	return assemble(items, r.Skipped), nil
+}
+
+// itemsOf converts SDK model values, type by type, in Build's order. It
+// stops at the first resource that does not convert.
+func itemsOf(r *Resources) ([]item, error) {
+	items := make([]item, 0, len(r.VNets)+len(r.Peerings)+len(r.Gateways)+len(r.Connections)+len(r.LocalGateways)+len(r.PublicIPs))
 	for _, v := range r.VNets {
-		if err := e.addVNet(v); err != nil {
+		vn, peerings, err := vnetOf(vnetFromSDK(v))
+		if err != nil {
 			return nil, err
 		}
+		items = append(items, item{kind: kindVNet, vnet: vn, peerings: peerings})
 	}
 	for _, p := range r.Peerings {
-		if err := e.addPeering(p, ""); err != nil {
+		pr, err := peeringOf(peeringFromSDK(p), nil)
+		if err != nil {
 			return nil, err
 		}
+		items = append(items, item{kind: kindPeering, peerings: []*Peering{pr}})
 	}
 	for _, g := range r.Gateways {
-		e.addGateway(g)
+		items = append(items, item{kind: kindGateway, gateway: gatewayOf(gatewayFromSDK(g))})
 	}
 	for _, c := range r.Connections {
-		e.addConnection(c)
+		items = append(items, item{kind: kindConnection, conn: connectionOf(connectionFromSDK(c))})
 	}
 	for _, l := range r.LocalGateways {
-		if err := e.addLocalGateway(l); err != nil {
+		lg, err := localGatewayOf(localGatewayFromSDK(l))
+		if err != nil {
 			return nil, err
 		}
+		items = append(items, item{kind: kindLocalGateway, local: lg})
 	}
 	for _, p := range r.PublicIPs {
-		e.addPublicIP(p)
+		items = append(items, item{kind: kindPublicIP, publicIP: publicIPOf(publicIPFromSDK(p))})
 	}
-	e.Index()
-	return e, nil
+	return items, nil
 }
 
-func (e *Estate) addVNet(v *armnetwork.VirtualNetwork) error {
-	id := str(v.ID)
-	vn := &VNet{ID: id, Key: KeyOf(id), Name: nameOr(v.Name, id), Location: str(v.Location), Tags: tags(v.Tags)}
-	p := v.Properties
-	if p == nil {
-		e.VNets[vn.Key] = vn
-		return nil
+// assemble puts converted items into a new Estate in Build's order: VNets
+// with their inline peerings, standalone peerings, gateways, connections,
+// local network gateways, public IPs. Of two resources with the same key
+// the later one wins. Items of kindSkipped are counted with skipped.
+func assemble(items []item, skipped map[string]int) *Estate {
+	var n [kindPublicIP + 1]int
+	peerings := 0
+	for _, it := range items {
+		n[it.kind]++
+		peerings += len(it.peerings)
 	}
-	var err error
-	if p.AddressSpace != nil {
-		if vn.Prefixes, err = ParsePrefixes(p.AddressSpace.AddressPrefixes); err != nil {
-			return fmt.Errorf("virtual network %q: address space: %w", id, err)
-		}
+	e := &Estate{
+		VNets:         make(map[Key]*VNet, n[kindVNet]),
+		Peerings:      make(map[Key]*Peering, peerings),
+		Gateways:      make(map[Key]*Gateway, n[kindGateway]),
+		Connections:   make(map[Key]*Connection, n[kindConnection]),
+		LocalGateways: make(map[Key]*LocalGateway, n[kindLocalGateway]),
+		PublicIPs:     make(map[Key]*PublicIP, n[kindPublicIP]),
+		Skipped:       make(map[string]int, len(skipped)),
 	}
-	for _, s := range p.Subnets {
-		sn, err := subnet(s)
-		if err != nil {
-			return fmt.Errorf("virtual network %q: %w", id, err)
-		}
-		vn.Subnets = append(vn.Subnets, sn)
-		vn.GatewaySubnet = vn.GatewaySubnet || strings.EqualFold(sn.Name, "GatewaySubnet")
+	for t, c := range skipped {
+		e.Skipped[t] += c
 	}
-	e.VNets[vn.Key] = vn
-	for _, pr := range p.VirtualNetworkPeerings {
-		if err := e.addPeering(pr, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func subnet(s *armnetwork.Subnet) (Subnet, error) {
-	sn := Subnet{Name: str(s.Name)}
-	if sn.Name == "" {
-		sn.Name = LastSegment(str(s.ID))
-	}
-	if s.Properties == nil {
-		return sn, nil
-	}
-	raw := s.Properties.AddressPrefixes
-	if s.Properties.AddressPrefix != nil {
-		raw = append([]*string{s.Properties.AddressPrefix}, raw...)
-	}
-	pfx, err := ParsePrefixes(raw)
-	if err != nil {
-		return sn, fmt.Errorf("subnet %q: %w", sn.Name, err)
-	}
-	sn.Prefixes = pfx
-	return sn, nil
-}
-
-func (e *Estate) addPeering(p *armnetwork.VirtualNetworkPeering, parentVNet string) error {
-	id := str(p.ID)
-	vnetID := ParentVNetID(id)
-	if vnetID == "" {
-		vnetID = parentVNet
-	}
-	pr := &Peering{ID: id, Key: KeyOf(id), Name: nameOr(p.Name, id), VNetID: vnetID, VNetKey: KeyOf(vnetID)}
-	if pp := p.Properties; pp != nil {
-		if pp.RemoteVirtualNetwork != nil {
-			pr.RemoteVNetID = str(pp.RemoteVirtualNetwork.ID)
-			pr.RemoteKey = KeyOf(pr.RemoteVNetID)
-		}
-		pr.AllowVirtualNetworkAccess = boolean(pp.AllowVirtualNetworkAccess)
-		pr.AllowForwardedTraffic = boolean(pp.AllowForwardedTraffic)
-		pr.AllowGatewayTransit = boolean(pp.AllowGatewayTransit)
-		pr.UseRemoteGateways = boolean(pp.UseRemoteGateways)
-		if pp.PeeringState != nil {
-			pr.State = string(*pp.PeeringState)
-		}
-		if pp.PeeringSyncLevel != nil {
-			pr.SyncLevel = string(*pp.PeeringSyncLevel)
-		}
-		var err error
-		if pr.RemoteAddressSpace, err = addressSpace(pp.RemoteAddressSpace); err != nil {
-			return fmt.Errorf("peering %q: remoteAddressSpace: %w", id, err)
-		}
-		if pr.RemoteVNetAddressSpace, err = addressSpace(pp.RemoteVirtualNetworkAddressSpace); err != nil {
-			return fmt.Errorf("peering %q: remoteVirtualNetworkAddressSpace: %w", id, err)
-		}
-	}
-	e.Peerings[pr.Key] = pr
-	return nil
-}
-
-func (e *Estate) addGateway(g *armnetwork.VirtualNetworkGateway) {
-	id := str(g.ID)
-	gw := &Gateway{ID: id, Key: KeyOf(id), Name: nameOr(g.Name, id), Location: str(g.Location)}
-	if p := g.Properties; p != nil {
-		gw.GatewayType = enum(p.GatewayType)
-		gw.VPNType = enum(p.VPNType)
-		if p.SKU != nil {
-			gw.SKU = enum(p.SKU.Name)
-		}
-		gw.ActiveActive = boolean(p.Active)
-		gw.EnableBGP = boolean(p.EnableBgp)
-		if p.BgpSettings != nil && p.BgpSettings.Asn != nil {
-			gw.ASN = *p.BgpSettings.Asn
-		}
-		gw.Generation = enum(p.VPNGatewayGeneration)
-		for _, ipc := range p.IPConfigurations {
-			if ipc == nil || ipc.Properties == nil {
-				continue
-			}
-			if s := ipc.Properties.Subnet; s != nil && gw.VNetID == "" {
-				gw.VNetID = ParentVNetID(str(s.ID))
-				gw.VNetKey = KeyOf(gw.VNetID)
-			}
-			if pip := ipc.Properties.PublicIPAddress; pip != nil && pip.ID != nil {
-				gw.PublicIPIDs = append(gw.PublicIPIDs, *pip.ID)
-			}
-		}
-	}
-	e.Gateways[gw.Key] = gw
-}
-
-func (e *Estate) addConnection(c *armnetwork.VirtualNetworkGatewayConnection) {
-	id := str(c.ID)
-	cn := &Connection{ID: id, Key: KeyOf(id), Name: nameOr(c.Name, id)}
-	if p := c.Properties; p != nil {
-		cn.Type = enum(p.ConnectionType)
-		if p.VirtualNetworkGateway1 != nil {
-			cn.Gateway1ID = str(p.VirtualNetworkGateway1.ID)
-		}
-		if p.VirtualNetworkGateway2 != nil {
-			cn.Gateway2ID = str(p.VirtualNetworkGateway2.ID)
-		}
-		if p.LocalNetworkGateway2 != nil {
-			cn.LocalGatewayID = str(p.LocalNetworkGateway2.ID)
-		}
-		cn.Protocol = enum(p.ConnectionProtocol)
-		cn.EnableBGP = boolean(p.EnableBgp)
-		cn.UsePolicyBasedTrafficSelectors = boolean(p.UsePolicyBasedTrafficSelectors)
-		cn.Status = enum(p.ConnectionStatus)
-		for _, ip := range p.IPSecPolicies {
-			if ip != nil {
-				cn.IPsecPolicies = append(cn.IPsecPolicies, ipsecPolicy(ip))
-			}
-		}
-	}
-	cn.Gateway1Key, cn.Gateway2Key, cn.LocalGatewayKey = keyOrEmpty(cn.Gateway1ID), keyOrEmpty(cn.Gateway2ID), keyOrEmpty(cn.LocalGatewayID)
-	e.Connections[cn.Key] = cn
-}
-
-func ipsecPolicy(ip *armnetwork.IPSecPolicy) IPsecPolicy {
-	return IPsecPolicy{
-		SALifeTimeSeconds: i32(ip.SaLifeTimeSeconds), SADataSizeKilobytes: i32(ip.SaDataSizeKilobytes),
-		IPsecEncryption: enum(ip.IPSecEncryption), IPsecIntegrity: enum(ip.IPSecIntegrity),
-		IKEEncryption: enum(ip.IkeEncryption), IKEIntegrity: enum(ip.IkeIntegrity),
-		DHGroup: enum(ip.DhGroup), PFSGroup: enum(ip.PfsGroup),
-	}
-}
-
-func (e *Estate) addLocalGateway(l *armnetwork.LocalNetworkGateway) error {
-	id := str(l.ID)
-	lg := &LocalGateway{ID: id, Key: KeyOf(id), Name: nameOr(l.Name, id), Location: str(l.Location)}
-	if p := l.Properties; p != nil {
-		var err error
-		if lg.Prefixes, err = addressSpace(p.LocalNetworkAddressSpace); err != nil {
-			return fmt.Errorf("local network gateway %q: localNetworkAddressSpace: %w", id, err)
-		}
-		lg.GatewayIP = str(p.GatewayIPAddress)
-		lg.FQDN = str(p.Fqdn)
-		if b := p.BgpSettings; b != nil {
-			if b.Asn != nil {
-				lg.ASN = *b.Asn
-			}
-			lg.BGPPeerIP = str(b.BgpPeeringAddress)
-		}
-	}
-	e.LocalGateways[lg.Key] = lg
-	return nil
-}
-
-func (e *Estate) addPublicIP(p *armnetwork.PublicIPAddress) {
-	id := str(p.ID)
-	ip := &PublicIP{ID: id, Key: KeyOf(id)}
-	if p.Properties != nil && p.Properties.IPAddress != nil {
-		if a, err := netip.ParseAddr(*p.Properties.IPAddress); err == nil {
-			ip.Addr = a.Unmap()
-		}
-	}
-	e.PublicIPs[ip.Key] = ip
-}
-
-// ParsePrefixes parses CIDR strings into masked prefixes. Nil entries are
-// skipped; a bare address is not accepted.
-func ParsePrefixes(raw []*string) ([]netip.Prefix, error) {
-	out := make([]netip.Prefix, 0, len(raw))
-	for _, s := range raw {
-		if s == nil {
+	for k := kindSkipped; k <= kindPublicIP; k++ {
+		if n[k] == 0 {
 			continue
 		}
-		p, err := netip.ParsePrefix(strings.TrimSpace(*s))
-		if err != nil {
-			return nil, fmt.Errorf("bad CIDR %q: %w", *s, err)
+		for i := range items {
+			if items[i].kind == k {
+				e.put(&items[i])
+			}
 		}
-		out = append(out, p.Masked())
 	}
-	return out, nil
+	e.Index()
+	return e
 }
 
-func addressSpace(a *armnetwork.AddressSpace) ([]netip.Prefix, error) {
-	if a == nil {
-		return nil, nil
+func (e *Estate) put(it *item) {
+	switch it.kind {
+	case kindSkipped:
+		e.Skipped[it.skipped]++
+	case kindVNet:
+		e.VNets[it.vnet.Key] = it.vnet
+	case kindGateway:
+		e.Gateways[it.gateway.Key] = it.gateway
+	case kindConnection:
+		e.Connections[it.conn.Key] = it.conn
+	case kindLocalGateway:
+		e.LocalGateways[it.local.Key] = it.local
+	case kindPublicIP:
+		e.PublicIPs[it.publicIP.Key] = it.publicIP
 	}
-	return ParsePrefixes(a.AddressPrefixes)
-}
-
-func str(s *string) string {
-	if s == nil {
-		return ""
+	for _, p := range it.peerings {
+		e.Peerings[p.Key] = p
 	}
-	return *s
-}
-
-func nameOr(n *string, id string) string {
-	if n != nil && *n != "" {
-		return *n
-	}
-	return LastSegment(id)
-}
-
-func boolean(b *bool) bool { return b != nil && *b }
-
-func i32(p *int32) int32 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func enum[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
-}
-
-func keyOrEmpty(id string) Key {
-	if id == "" {
-		return ""
-	}
-	return KeyOf(id)
-}
-
-func tags(m map[string]*string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = str(v)
-	}
-	return out
 }

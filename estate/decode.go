@@ -165,24 +165,21 @@ func (r *Resources) add(raw json.RawMessage) error {
 }
 
 func (r *Resources) addTyped(typ string, raw json.RawMessage) error {
-	switch {
-	case strings.EqualFold(typ, TypeVNet):
+	switch kindOf(typ) {
+	case kindVNet:
 		return decodeInto(raw, &r.VNets)
-	case strings.EqualFold(typ, TypePeering):
+	case kindPeering:
 		return decodeInto(raw, &r.Peerings)
-	case strings.EqualFold(typ, TypeGateway):
+	case kindGateway:
 		return decodeInto(raw, &r.Gateways)
-	case strings.EqualFold(typ, TypeConnection):
+	case kindConnection:
 		return decodeInto(raw, &r.Connections)
-	case strings.EqualFold(typ, TypeLocalGateway):
+	case kindLocalGateway:
 		return decodeInto(raw, &r.LocalGateways)
-	case strings.EqualFold(typ, TypePublicIP):
+	case kindPublicIP:
 		return decodeInto(raw, &r.PublicIPs)
 	}
-	if typ == "" {
-		typ = "(unknown)"
-	}
-	r.Skipped[typ]++
+	r.Skipped[skippedName(typ)]++
 	return nil
 }
 

@@ -1,6 +1,6 @@
 package estate
 
-import "sort"
+import "slices"
 
 // Estate is a normalized, indexed snapshot of networks. Maps are keyed by
 // the normalized resource ID. An Estate is read-only once built.
@@ -124,7 +124,7 @@ func SortedValues[T any](m map[Key]T) []T {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	slices.Sort(keys)
 	out := make([]T, len(keys))
 	for i, k := range keys {
 		out[i] = m[k]

@@ -3,7 +3,9 @@
 // connections, local network gateways and public IP addresses. It decodes
 // every input shape (ARM REST, ARM list envelopes, Resource Graph responses
 // and the az CLI's flattened output) with the Azure SDK's own model types
-// and converts them. It does no network I/O.
+// (Decode, ReadFile) and converts them (Build). Load takes a fast path: it
+// decodes each resource once into small mirrors of the fields Build reads
+// (mirror.go) and converts them with the same code. It does no network I/O.
 package estate
 
 import "net/netip"
