@@ -65,6 +65,20 @@ type Item struct {
 	FirstSeen time.Time
 	// Token is the state's handle for Notified (e.g. fingerprint + ETag).
 	Token string
+	// Original is, for ReasonRetry, the reason of the message being
+	// retried (opened, resolved, still open, exemption expired); zero
+	// otherwise.
+	Original Reason
+	// Delivered names the delivery targets (receiver/channel/index) that
+	// have already delivered this item's current message. Record fills it
+	// after an earlier attempt that failed on other targets, and the
+	// dispatcher skips those; the dispatcher adds each target that
+	// delivers it before the item goes back to Notified.
+	Delivered []string
+	// Partial, on an item handed to Notified, reports that some target
+	// has not delivered it yet: the state keeps Delivered and hands the
+	// item out again (ReasonRetry) once its lease ends.
+	Partial bool
 }
 
 // Notice is what one evaluation hands to the notifiers.
@@ -86,11 +100,18 @@ type State interface {
 	// but produce no item while exempt. Of several instances recording the
 	// same transition concurrently, exactly one gets the item; an item
 	// handed out is claimed for a short lease so that a slow sender and a
-	// redelivery do not both send it.
+	// redelivery do not both send it. On error, the items already handed
+	// out are still returned: send them.
 	Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by Attribution, now time.Time, repeat time.Duration) ([]Item, error)
-	// Notified marks items as delivered. Only delivered items stop being
-	// returned by Record; an item whose delivery failed comes back once its
-	// lease ends.
+	// Notified records the delivery of items Record handed out. An item
+	// with Partial false is complete and stops being returned by Record
+	// until its next transition or repeat. An item with Partial true had
+	// some targets fail: its Delivered list is stored and it comes back,
+	// for the missing targets only, once its lease ends. An item never
+	// handed to Notified (every target failed) also comes back once its
+	// lease ends. Items of an outdated message (the finding moved on since
+	// Record) are ignored, except that a delivered "opened" message of a
+	// drift resolved meanwhile makes the state owe a "resolved" message.
 	Notified(ctx context.Context, items []Item, now time.Time) error
 	// ClaimEvent records an event ID; it reports false when the ID was
 	// already claimed (by any instance) within ttl.

@@ -121,8 +121,9 @@ func TestParseFixtures(t *testing.T) {
 	require.Len(t, b.Routing.Content, 4)
 	assert.Equal(t, "routes", b.Routing.Content[0].Value)
 	assert.Equal(t, "receivers", b.Routing.Content[2].Value)
-	second := b.Routing.Content[1].Content[1]
-	assert.Equal(t, "netops", second.Content[3].Value, "alias resolved")
+	second := b.Routing.Content[1].Content[3].Content[1]
+	require.Equal(t, "receivers", second.Content[2].Value)
+	assert.Equal(t, "netops", second.Content[3].Content[0].Value, "alias resolved")
 	assert.Empty(t, second.Content[3].Anchor)
 }
 

@@ -6,6 +6,8 @@ import _ "embed"
 // accepts what Parse accepts, except for checks a schema cannot express
 // (duplicate VNets, connections and peerings, host bits in prefixes,
 // impossible dates, a connection peer of the wrong type); see docs/BASELINE.md.
+// It also checks the routes and receivers blocks, which Parse stores
+// unchecked and notify.ParseRouting checks (docs/ALERTING.md).
 //
 //go:embed schema.json
 var Schema []byte

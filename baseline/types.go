@@ -25,9 +25,9 @@ type Baseline struct {
 	VNets         []*VNet
 	LocalGateways []*LocalGateway
 	// Routing holds the top-level "routes" and "receivers" blocks as a YAML
-	// mapping node (zero Kind when neither is present). Reserved, used by
-	// alerting/remediation; Parse stores them unchecked and Marshal writes
-	// them back.
+	// mapping node (zero Kind when neither is present). Parse stores them
+	// unchecked and Marshal writes them back; notify.ParseRouting checks
+	// and decodes them.
 	Routing yaml.Node
 	// Comments are written by Marshal as comment lines at the top of the
 	// file, after the schema line. Capture fills them; Parse leaves them nil.

@@ -1,0 +1,80 @@
+package state
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/vnetdrift/vnetdrift/alert"
+	"github.com/vnetdrift/vnetdrift/detector"
+)
+
+// TestDecideWrites checks when an evaluation that hands out nothing still
+// writes: the Table store's cost per evaluation.
+func TestDecideWrites(t *testing.T) {
+	settled := record{pk: "p", rk: "r", finding: hubDrift, open: true, firstSeen: t0, lastSeen: t0, lastNotified: t0, announced: true, gen: 2}
+	changed := hubDrift
+	changed.Actual = "10.9.0.0/16"
+	e := func(at time.Duration) evaluation {
+		return evaluation{now: t0.Add(at), repeat: time.Hour, lease: time.Minute, touch: touchEvery}
+	}
+	tests := []struct {
+		name      string
+		prev      *record
+		f         *detector.Finding
+		e         evaluation
+		wantWrite bool
+		wantItem  alert.Reason
+	}{
+		{"nothing stored, nothing found", nil, nil, e(0), false, 0},
+		{"re-found soon after", &settled, &hubDrift, e(time.Minute), false, 0},
+		{"re-found after touchEvery", &settled, &hubDrift, e(touchEvery), true, 0},
+		{"re-found with another actual value", &settled, &changed, e(time.Minute), true, 0},
+		{"re-found with another baseline line", &settled, withLine(hubDrift, 9), e(time.Minute), false, 0},
+		{"repeat due", &settled, &hubDrift, e(time.Hour), true, alert.ReasonRepeat},
+		{"resolved one not found again", resolvedRecord(settled), nil, e(time.Minute), false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, it, write := decide(tt.prev, tt.f, tt.e)
+			assert.Equal(t, tt.wantWrite, write)
+			if tt.wantItem == 0 {
+				assert.Nil(t, it)
+			} else if assert.NotNil(t, it) {
+				assert.Equal(t, tt.wantItem, it.Reason)
+			}
+		})
+	}
+}
+
+func withLine(f detector.Finding, line int) *detector.Finding {
+	f.Line = line
+	return &f
+}
+
+func resolvedRecord(r record) *record {
+	r.open, r.resolvedAt = false, t0
+	return &r
+}
+
+func TestNotifiedIgnoresEmptyPartialReports(t *testing.T) {
+	r := record{finding: hubDrift, open: true, pending: alert.ReasonOpened, gen: 3, delivered: []string{"a"}}
+	_, write := notified(r, alert.Item{Partial: true, Delivered: []string{"a"}}, 3, t0)
+	assert.False(t, write, "nothing new delivered")
+	next, write := notified(r, alert.Item{Partial: true, Delivered: []string{"a", "b"}}, 3, t0)
+	assert.True(t, write)
+	assert.Equal(t, []string{"a", "b"}, next.delivered)
+	assert.True(t, next.announced)
+	assert.Equal(t, alert.ReasonOpened, next.pending, "still owed to the others")
+}
+
+func TestSameFinding(t *testing.T) {
+	a := exempt(hubDrift)
+	b := exempt(hubDrift)
+	assert.True(t, sameFinding(a, b), "equal exemptions behind different pointers")
+	b.Exemption.Owner = "someone else"
+	assert.False(t, sameFinding(a, b))
+	assert.False(t, sameFinding(a, hubDrift))
+	assert.True(t, sameFinding(hubDrift, *withLine(hubDrift, 4)))
+}
