@@ -8,7 +8,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -s -w -X github.com/vnetdrift/vnetdrift/cli.Version=$(VERSION)
 
 
-.PHONY: all build test unit lint fuzz fuzz-short run bench clean
+.PHONY: all build test unit lint fuzz fuzz-short run bench clean package
 
 all: build
 
@@ -45,4 +45,15 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./detector/ ./estate/ ./bench/...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
+
+## package: the Function App zip azd deploys (docs/DEPLOY.md): a linux/amd64, CGO-free, stripped
+## binary at host.json's defaultExecutablePath, host.json, the function folders and, with
+## BASELINE=file, that file as baseline.yaml.
+PKG_BIN  ?= bin/linux-amd64/vnetdrift
+PKG_ZIP  ?= dist/vnetdrift-functionapp.zip
+BASELINE ?=
+
+package:
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(PKG_BIN) .
+	$(GO) run ./deploy/cmd/funcpkg -root . -bin $(PKG_BIN) -baseline '$(BASELINE)' -o $(PKG_ZIP)

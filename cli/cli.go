@@ -40,7 +40,10 @@ func commands() []command {
 		{"scan", "evaluate an estate (files or live Azure) against a baseline", runScan},
 		{"baseline", "baseline capture: write a baseline from an estate", runBaseline},
 		{"emulator", "serve the ARM + Event Grid emulator on loopback", runEmulator},
+		{"serve", "serve the Azure Functions custom handler / Event Grid webhook (the event-driven detector)", runServe},
 		{"demo", "the whole loop on the embedded example estate and the emulator (make run)", runDemo},
+		{"dev", "keep the emulator and serve running for experiments until Ctrl-C (make dev)", runDev},
+		{"replay", "re-send dead-lettered Event Grid events to vnetdrift (after an outage)", runReplay},
 		{"version", "print the version", func(env *Env, _ []string) int {
 			fmt.Fprintln(env.Stdout, "vnetdrift", Version)
 			return ExitOK

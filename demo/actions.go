@@ -3,24 +3,63 @@ package demo
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
 
 	"github.com/vnetdrift/vnetdrift/azure"
+	"github.com/vnetdrift/vnetdrift/emulator"
 	"github.com/vnetdrift/vnetdrift/estate"
 )
 
-// actions makes the scripted changes with the real armnetwork clients,
-// exactly as a person or a pipeline would through ARM.
-type actions struct{ reader *azure.Reader }
-
-func (a *actions) clients(id string) (*armnetwork.ClientFactory, string, error) {
-	f, err := a.reader.Networks(estate.SubscriptionOf(id))
-	return f, estate.ResourceGroupOf(id), err
+// Actions makes changes through the ARM API with the real armnetwork
+// clients, exactly as a person or a pipeline would. The emulator records
+// the caller in each change's Event Grid event.
+type Actions struct {
+	endpoint string
+	caller   string // x-emulator-caller claims, e.g. "name=Dana,upn=dana@contoso.example"
+	poll     *runtime.PollUntilDoneOptions
 }
 
-func (a *actions) setAddressSpace(ctx context.Context, vnet string, prefixes ...string) error {
+// NewActions returns Actions against the ARM endpoint, made as caller
+// (comma-separated JWT claims; "" is the emulator's test principal).
+func NewActions(endpoint, caller string) *Actions {
+	return &Actions{endpoint: endpoint, caller: caller, poll: &runtime.PollUntilDoneOptions{Frequency: time.Second}}
+}
+
+func (a *Actions) clients(id string) (*armnetwork.ClientFactory, string, error) {
+	opts, err := azure.ClientOptions(a.endpoint, nil, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	if a.caller != "" {
+		opts.PerCallPolicies = append(opts.PerCallPolicies, callerPolicy(a.caller))
+	}
+	cred, err := azure.NewCredential(a.endpoint)
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := armnetwork.NewClientFactory(estate.SubscriptionOf(id), cred, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("creating network clients: %w", err)
+	}
+	return f, estate.ResourceGroupOf(id), nil
+}
+
+// callerPolicy names the caller to the emulator.
+type callerPolicy string
+
+func (c callerPolicy) Do(req *policy.Request) (*http.Response, error) {
+	req.Raw().Header.Set(emulator.CallerHeader, string(c))
+	return req.Next()
+}
+
+// SetAddressSpace replaces a VNet's address space.
+func (a *Actions) SetAddressSpace(ctx context.Context, vnet string, prefixes ...string) error {
 	f, rg, err := a.clients(vnet)
 	if err != nil {
 		return err
@@ -36,11 +75,11 @@ func (a *actions) setAddressSpace(ctx context.Context, vnet string, prefixes ...
 	if err != nil {
 		return fmt.Errorf("updating VNet %q: %w", vnet, err)
 	}
-	_, err = poller.PollUntilDone(ctx, a.reader.PollOptions())
+	_, err = poller.PollUntilDone(ctx, a.poll)
 	return err
 }
 
-func (a *actions) peerings(id string) (*armnetwork.VirtualNetworkPeeringsClient, string, string, error) {
+func (a *Actions) peerings(id string) (*armnetwork.VirtualNetworkPeeringsClient, string, string, error) {
 	f, rg, err := a.clients(id)
 	if err != nil {
 		return nil, "", "", err
@@ -48,7 +87,8 @@ func (a *actions) peerings(id string) (*armnetwork.VirtualNetworkPeeringsClient,
 	return f.NewVirtualNetworkPeeringsClient(), rg, estate.LastSegment(estate.ParentVNetID(id)), nil
 }
 
-func (a *actions) deletePeering(ctx context.Context, id string) error {
+// DeletePeering deletes one half of a peering.
+func (a *Actions) DeletePeering(ctx context.Context, id string) error {
 	c, rg, vnet, err := a.peerings(id)
 	if err != nil {
 		return err
@@ -57,14 +97,14 @@ func (a *actions) deletePeering(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("deleting peering %q: %w", id, err)
 	}
-	_, err = poller.PollUntilDone(ctx, a.reader.PollOptions())
+	_, err = poller.PollUntilDone(ctx, a.poll)
 	return err
 }
 
 // putPeering reads a peering, lets mutate change it, and writes back only
 // the settable fields (a GET body carries computed state that must not be
 // sent back).
-func (a *actions) putPeering(ctx context.Context, id string, mutate func(*armnetwork.VirtualNetworkPeeringPropertiesFormat), opts *armnetwork.VirtualNetworkPeeringsClientBeginCreateOrUpdateOptions) error {
+func (a *Actions) putPeering(ctx context.Context, id string, mutate func(*armnetwork.VirtualNetworkPeeringPropertiesFormat), opts *armnetwork.VirtualNetworkPeeringsClientBeginCreateOrUpdateOptions) error {
 	c, rg, vnet, err := a.peerings(id)
 	if err != nil {
 		return err
@@ -83,22 +123,25 @@ func (a *actions) putPeering(ctx context.Context, id string, mutate func(*armnet
 	if err != nil {
 		return fmt.Errorf("writing peering %q: %w", id, err)
 	}
-	_, err = poller.PollUntilDone(ctx, a.reader.PollOptions())
+	_, err = poller.PollUntilDone(ctx, a.poll)
 	return err
 }
 
-func (a *actions) setForwarding(ctx context.Context, id string, on bool) error {
+// SetForwarding sets a peering's allowForwardedTraffic.
+func (a *Actions) SetForwarding(ctx context.Context, id string, on bool) error {
 	return a.putPeering(ctx, id, func(p *armnetwork.VirtualNetworkPeeringPropertiesFormat) { p.AllowForwardedTraffic = to.Ptr(on) }, nil)
 }
 
-func (a *actions) syncPeering(ctx context.Context, id string) error {
+// SyncPeering re-syncs a peering with its remote VNet's address space.
+func (a *Actions) SyncPeering(ctx context.Context, id string) error {
 	return a.putPeering(ctx, id, func(*armnetwork.VirtualNetworkPeeringPropertiesFormat) {},
 		&armnetwork.VirtualNetworkPeeringsClientBeginCreateOrUpdateOptions{SyncRemoteAddressSpace: to.Ptr(armnetwork.SyncRemoteAddressSpaceTrue)})
 }
 
-// repeer deletes the surviving (Disconnected) half and re-creates both
-// halves, as Azure requires: a Disconnected peering cannot be re-connected in place.
-func (a *actions) repeer(ctx context.Context, survivor, deleted string) error {
+// Repeer deletes the surviving (Disconnected) half and re-creates both
+// halves, as Azure requires: a Disconnected peering cannot be re-connected
+// in place.
+func (a *Actions) Repeer(ctx context.Context, survivor, deleted string) error {
 	c, rg, vnet, err := a.peerings(survivor)
 	if err != nil {
 		return err
@@ -108,16 +151,16 @@ func (a *actions) repeer(ctx context.Context, survivor, deleted string) error {
 		return fmt.Errorf("reading peering %q: %w", survivor, err)
 	}
 	flags := *got.Properties
-	if err := a.deletePeering(ctx, survivor); err != nil {
+	if err := a.DeletePeering(ctx, survivor); err != nil {
 		return err
 	}
-	if err := a.create(ctx, deleted, estate.ParentVNetID(survivor), true, false); err != nil {
+	if err := a.createPeering(ctx, deleted, estate.ParentVNetID(survivor), true, false); err != nil {
 		return err
 	}
-	return a.create(ctx, survivor, estate.ParentVNetID(deleted), isTrue(flags.AllowGatewayTransit), isTrue(flags.UseRemoteGateways))
+	return a.createPeering(ctx, survivor, estate.ParentVNetID(deleted), isTrue(flags.AllowGatewayTransit), isTrue(flags.UseRemoteGateways))
 }
 
-func (a *actions) create(ctx context.Context, id, remote string, transit, useRemote bool) error {
+func (a *Actions) createPeering(ctx context.Context, id, remote string, transit, useRemote bool) error {
 	c, rg, vnet, err := a.peerings(id)
 	if err != nil {
 		return err
@@ -131,7 +174,7 @@ func (a *actions) create(ctx context.Context, id, remote string, transit, useRem
 	if err != nil {
 		return fmt.Errorf("creating peering %q: %w", id, err)
 	}
-	_, err = poller.PollUntilDone(ctx, a.reader.PollOptions())
+	_, err = poller.PollUntilDone(ctx, a.poll)
 	return err
 }
 

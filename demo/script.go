@@ -3,9 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
+	"github.com/vnetdrift/vnetdrift/alert"
 	"github.com/vnetdrift/vnetdrift/detector"
 	"github.com/vnetdrift/vnetdrift/estate"
 )
@@ -15,12 +15,17 @@ var (
 	hubWEU   = vnetID(SubWEU, "rg-net-weu", "vnet-hub-weu")
 	spoke1   = vnetID(SubWEU, "rg-app1-weu", "vnet-spoke-app1-weu")
 	spoke2   = vnetID(SubWEU, "rg-app2-weu", "vnet-spoke-app2-weu")
-	hubNEU   = vnetID(SubNEU, "rg-net-neu", "vnet-hub-neu")
 	spoke3   = vnetID(SubNEU, "rg-app3-neu", "vnet-spoke-app3-neu")
 	hubToS2  = hubWEU + "/virtualNetworkPeerings/peer-hub-weu-to-spoke-app2"
 	s2ToHub  = spoke2 + "/virtualNetworkPeerings/peer-spoke-app2-to-hub-weu"
 	hubToS1  = hubWEU + "/virtualNetworkPeerings/peer-hub-weu-to-spoke-app1"
 	s3ToHubN = spoke3 + "/virtualNetworkPeerings/peer-spoke-app3-to-hub-neu"
+)
+
+// Who makes the scripted changes, as JWT claims for the emulator.
+const (
+	dana     = "name=Dana Admin,upn=dana@contoso.example,oid=0d7c6a2e-0000-4000-8000-00000000da4a"
+	deployer = "name=network-deploy-pipeline,appid=6f1c0a55-0000-4000-8000-0000000000a1,oid=6f1c0a55-0000-4000-8000-0000000000b2"
 )
 
 func vnetID(sub, rg, name string) string {
@@ -30,107 +35,63 @@ func vnetID(sub, rg, name string) string {
 // expect names a finding by rule and the name of its VNet.
 type expect struct{ rule, vnet string }
 
-// step is one scripted change and what vnetdrift must conclude from it.
+// step is one scripted change and what serve must conclude from its
+// events; a step without apply is a timer reconcile.
 type step struct {
-	title string
-	// apply makes real changes through the ARM API; nil for a pure re-check.
-	apply func(ctx context.Context, a *actions) error
-	// scope is what the changes' events point at (nil: a full reconcile).
-	scope            []string
+	title            string
+	caller           string
+	apply            func(ctx context.Context, a *Actions) error
 	opened, resolved []expect
 }
 
 func script() []step {
 	return []step{
-		{title: "Full read of both subscriptions: the estate matches the baseline", scope: nil},
-		{title: "Someone adds 10.101.0.0/16 to vnet-spoke-app1-weu",
-			apply: func(ctx context.Context, a *actions) error {
-				return a.setAddressSpace(ctx, spoke1, "10.1.0.0/16", "10.101.0.0/16")
+		{title: "Timer reconcile: a full read of both subscriptions matches the baseline"},
+		{title: "Dana adds 10.101.0.0/16 to vnet-spoke-app1-weu", caller: dana,
+			apply: func(ctx context.Context, a *Actions) error {
+				return a.SetAddressSpace(ctx, spoke1, "10.1.0.0/16", "10.101.0.0/16")
 			},
-			scope:  []string{spoke1},
 			opened: []expect{{detector.RuleAddressSpaceDrift, "vnet-spoke-app1-weu"}, {detector.RulePeeringNotInSync, "vnet-spoke-app1-weu"}}},
-		{title: "The timer reconcile finds the hub's half of that peering out of sync too (no event fires for it)",
+		{title: "Timer reconcile: the hub's half of that peering is out of sync too (no event names the hub)",
 			opened: []expect{{detector.RulePeeringNotInSync, "vnet-hub-weu"}}},
-		{title: "Someone deletes the hub's half of the peering to vnet-spoke-app2-weu",
-			apply:  func(ctx context.Context, a *actions) error { return a.deletePeering(ctx, hubToS2) },
-			scope:  []string{hubWEU, spoke2},
+		{title: "Dana deletes the hub's half of the peering to vnet-spoke-app2-weu", caller: dana,
+			apply:  func(ctx context.Context, a *Actions) error { return a.DeletePeering(ctx, hubToS2) },
 			opened: []expect{{detector.RulePeeringMissing, "vnet-hub-weu"}, {detector.RulePeeringNotConnected, "vnet-spoke-app2-weu"}}},
-		{title: "Someone turns off allowForwardedTraffic on vnet-spoke-app3-neu's peering",
-			apply:  func(ctx context.Context, a *actions) error { return a.setForwarding(ctx, s3ToHubN, false) },
-			scope:  []string{spoke3, hubNEU},
+		{title: "Dana turns off allowForwardedTraffic on vnet-spoke-app3-neu's peering", caller: dana,
+			apply:  func(ctx context.Context, a *Actions) error { return a.SetForwarding(ctx, s3ToHubN, false) },
 			opened: []expect{{detector.RulePeeringSettingsDrift, "vnet-spoke-app3-neu"}}},
-		{title: "Fix: restore vnet-spoke-app1-weu's address space and sync the peering",
-			apply: func(ctx context.Context, a *actions) error {
-				if err := a.setAddressSpace(ctx, spoke1, "10.1.0.0/16"); err != nil {
+		{title: "The pipeline restores vnet-spoke-app1-weu's address space and syncs the peering", caller: deployer,
+			apply: func(ctx context.Context, a *Actions) error {
+				if err := a.SetAddressSpace(ctx, spoke1, "10.1.0.0/16"); err != nil {
 					return err
 				}
-				return a.syncPeering(ctx, hubToS1)
+				return a.SyncPeering(ctx, hubToS1)
 			},
-			scope: []string{spoke1, hubWEU},
 			resolved: []expect{{detector.RuleAddressSpaceDrift, "vnet-spoke-app1-weu"}, {detector.RulePeeringNotInSync, "vnet-spoke-app1-weu"},
 				{detector.RulePeeringNotInSync, "vnet-hub-weu"}}},
-		{title: "Fix: delete the Disconnected half and re-create both halves of the hub ↔ spoke-app2 peering",
-			apply:    func(ctx context.Context, a *actions) error { return a.repeer(ctx, s2ToHub, hubToS2) },
-			scope:    []string{hubWEU, spoke2},
+		{title: "The pipeline deletes the Disconnected half and re-creates both halves of hub ↔ spoke-app2", caller: deployer,
+			apply:    func(ctx context.Context, a *Actions) error { return a.Repeer(ctx, s2ToHub, hubToS2) },
 			resolved: []expect{{detector.RulePeeringMissing, "vnet-hub-weu"}, {detector.RulePeeringNotConnected, "vnet-spoke-app2-weu"}}},
-		{title: "Fix: turn allowForwardedTraffic back on",
-			apply:    func(ctx context.Context, a *actions) error { return a.setForwarding(ctx, s3ToHubN, true) },
-			scope:    []string{spoke3, hubNEU},
+		{title: "The pipeline turns allowForwardedTraffic back on", caller: deployer,
+			apply:    func(ctx context.Context, a *Actions) error { return a.SetForwarding(ctx, s3ToHubN, true) },
 			resolved: []expect{{detector.RulePeeringSettingsDrift, "vnet-spoke-app3-neu"}}},
-		{title: "Final reconcile: nothing open", scope: nil},
+		{title: "Timer reconcile: nothing is open"},
 	}
 }
 
-// play applies a step, re-evaluates, prints the delta and checks it.
-func (e *environment) play(ctx context.Context, out io.Writer, s step) (bool, error) {
-	if s.apply != nil {
-		if err := s.apply(ctx, &actions{reader: e.reader}); err != nil {
-			return false, err
-		}
-	}
-	d, err := e.evaluate(ctx, s.scope)
-	if err != nil {
-		return false, err
-	}
-	where := "full reconcile"
-	if s.scope != nil {
-		where = "re-evaluated " + names(s.scope)
-	}
-	fmt.Fprintf(out, "    %s\n", where)
-	for _, f := range d.Opened {
-		fmt.Fprintf(out, "    DETECTED  %-6s %s: %s\n", f.Severity, f.Rule, f.Message)
-	}
-	for _, f := range d.Resolved {
-		fmt.Fprintf(out, "    RESOLVED  %-6s %s: %s\n", f.Severity, f.Rule, f.Message)
-	}
-	if d.Empty() {
-		fmt.Fprintln(out, "    no change")
-	}
-	missing := append(missingFrom(s.opened, d.Opened), missingFrom(s.resolved, d.Resolved)...)
-	for _, m := range missing {
-		fmt.Fprintf(out, "    FAILED: expected %s on %s did not happen\n", m.rule, m.vnet)
-	}
-	return len(missing) == 0, nil
-}
-
-func missingFrom(want []expect, got []detector.Finding) []expect {
-	var missing []expect
+// missing returns the expectations no item met: an opened expectation
+// needs an item that is not a resolution, a resolved one a resolution.
+func missing(want []expect, resolved bool, got []alert.Item) []expect {
+	var out []expect
 	for _, w := range want {
 		found := false
-		for _, f := range got {
-			found = found || (f.Rule == w.rule && strings.EqualFold(estate.LastSegment(f.VNetID), w.vnet))
+		for _, it := range got {
+			f := it.Finding
+			found = found || (it.Resolved == resolved && f.Rule == w.rule && strings.EqualFold(estate.LastSegment(f.VNetID), w.vnet))
 		}
 		if !found {
-			missing = append(missing, w)
+			out = append(out, w)
 		}
 	}
-	return missing
-}
-
-func names(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = estate.LastSegment(id)
-	}
-	return strings.Join(out, ", ")
+	return out
 }

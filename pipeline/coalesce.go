@@ -1,0 +1,236 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vnetdrift/vnetdrift/alert"
+	"github.com/vnetdrift/vnetdrift/estate"
+)
+
+// The coalescer turns hints ("look at this VNet, because of this change")
+// into evaluations, the way controller-runtime's queue turns events into
+// reconciles:
+//
+//   - Hints gather until none has arrived for settle, or until the oldest
+//     has waited window; then every hinted VNet that is not being evaluated
+//     goes into one batch (one read of the union of their neighbourhoods).
+//   - A VNet is in at most one evaluation at a time. Hints that arrive
+//     while it is evaluated wait for the next one, which starts when the
+//     current one ends.
+//   - A waiter (one Handle call) is released when, for each of its VNets,
+//     an evaluation that started after the hint arrived has finished; it
+//     gets those evaluations' errors.
+type coalescer struct {
+	window, settle time.Duration
+	timeout        time.Duration
+	work           func(context.Context, batch) error
+	after          func(time.Duration, func()) (stop func() bool)
+	now            func() time.Time
+
+	ctx    context.Context // parent of every evaluation; cancelled by close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // running evaluations
+
+	mu       sync.Mutex
+	slots    map[estate.Key]*slot
+	lastHint time.Time
+	stop     func() bool // the armed timer, nil if none
+	gen      int         // identifies the armed timer
+	closed   bool
+}
+
+// batch is one evaluation: the VNets to evaluate, in key order, and the
+// latest change among the hints that asked for them.
+type batch struct {
+	vnets []string
+	by    alert.Attribution
+}
+
+// hint asks for an evaluation of a VNet because of a change.
+type hint struct {
+	id string
+	by alert.Attribution
+}
+
+// slot is the coalescer's state of one VNet.
+type slot struct {
+	id      string
+	running bool
+	next    []*waiter // waiting for an evaluation that has not started
+	since   time.Time // arrival of the oldest hint in next
+	by      alert.Attribution
+}
+
+// waiter is one caller waiting for its VNets' evaluations.
+type waiter struct {
+	remaining int
+	errs      []error
+	done      chan struct{}
+}
+
+// errClosed is returned for hints that arrive, or still wait, at shutdown.
+var errClosed = errors.New("pipeline is shutting down")
+
+func newCoalescer(window, settle, timeout time.Duration, work func(context.Context, batch) error) *coalescer {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &coalescer{
+		window: window, settle: settle, timeout: timeout, work: work,
+		after: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop },
+		now:   time.Now,
+		ctx:   ctx, cancel: cancel,
+		slots: map[estate.Key]*slot{},
+	}
+}
+
+// add registers hints, one per VNet, and returns the waiter to wait on.
+func (c *coalescer) add(hints []hint) (*waiter, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errClosed
+	}
+	w := &waiter{remaining: len(hints), done: make(chan struct{})}
+	now := c.now()
+	for _, h := range hints {
+		k := estate.KeyOf(h.id)
+		s := c.slots[k]
+		if s == nil {
+			s = &slot{id: h.id}
+			c.slots[k] = s
+		}
+		if len(s.next) == 0 {
+			s.since, s.by = now, h.by
+		} else if !h.by.EventTime.Before(s.by.EventTime) {
+			s.by = h.by
+		}
+		s.next = append(s.next, w)
+	}
+	c.lastHint = now
+	c.schedule(now)
+	return w, nil
+}
+
+// schedule arms the timer for the next batch: settle after the last hint,
+// but no later than window after the oldest hint that can start. The
+// caller holds mu.
+func (c *coalescer) schedule(now time.Time) {
+	var oldest time.Time
+	for _, s := range c.slots {
+		if len(s.next) > 0 && !s.running && (oldest.IsZero() || s.since.Before(oldest)) {
+			oldest = s.since
+		}
+	}
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	if oldest.IsZero() || c.closed {
+		return
+	}
+	due := c.lastHint.Add(c.settle)
+	if limit := oldest.Add(c.window); limit.Before(due) {
+		due = limit
+	}
+	c.gen++
+	gen := c.gen
+	c.stop = c.after(max(due.Sub(now), 0), func() { c.fire(gen) })
+}
+
+// fire starts one batch with every waiting VNet that is not running.
+func (c *coalescer) fire(gen int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || c.closed {
+		return // a later schedule replaced this timer
+	}
+	c.stop = nil
+	var b batch
+	taken := map[*slot][]*waiter{}
+	for _, k := range slices.Sorted(maps.Keys(c.slots)) {
+		s := c.slots[k]
+		if len(s.next) == 0 || s.running {
+			continue
+		}
+		if len(taken) == 0 || !s.by.EventTime.Before(b.by.EventTime) {
+			b.by = s.by
+		}
+		b.vnets = append(b.vnets, s.id)
+		taken[s], s.next, s.running = s.next, nil, true
+	}
+	if len(taken) == 0 {
+		return
+	}
+	c.wg.Add(1)
+	go c.run(b, taken)
+}
+
+// run evaluates a batch and releases its waiters.
+func (c *coalescer) run(b batch, taken map[*slot][]*waiter) {
+	defer c.wg.Done()
+	ctx, cancel := context.WithTimeout(c.ctx, c.timeout)
+	err := c.work(ctx, b)
+	cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	covered := map[*waiter]int{}
+	for s, ws := range taken {
+		s.running = false
+		for _, w := range ws {
+			covered[w]++
+		}
+		if len(s.next) == 0 {
+			delete(c.slots, estate.KeyOf(s.id))
+		}
+	}
+	for w, n := range covered {
+		w.finish(n, err)
+	}
+	c.schedule(c.now())
+}
+
+// finish records that n of the waiter's VNets were covered by an
+// evaluation that ended with err. The caller holds the coalescer's mu.
+func (w *waiter) finish(n int, err error) {
+	if err != nil {
+		w.errs = append(w.errs, err)
+	}
+	if w.remaining -= n; w.remaining == 0 {
+		close(w.done)
+	}
+}
+
+// err returns the joined errors of the waiter's evaluations; call it after
+// done is closed.
+func (w *waiter) err() error { return errors.Join(w.errs...) }
+
+// close fails the waiting hints with errClosed, cancels running
+// evaluations and waits for them to end.
+func (c *coalescer) close() {
+	c.mu.Lock()
+	c.closed = true
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	abandoned := map[*waiter]int{}
+	for k, s := range c.slots {
+		for _, w := range s.next {
+			abandoned[w]++
+		}
+		s.next = nil
+		if !s.running {
+			delete(c.slots, k)
+		}
+	}
+	for w, n := range abandoned {
+		w.finish(n, errClosed)
+	}
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+}

@@ -1,0 +1,93 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/vnetdrift/vnetdrift/alert"
+	"github.com/vnetdrift/vnetdrift/baseline"
+	"github.com/vnetdrift/vnetdrift/estate"
+	"github.com/vnetdrift/vnetdrift/handler"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultCoalesceWindow    = 250 * time.Millisecond
+	DefaultSettle            = 10 * time.Millisecond
+	DefaultRepeatInterval    = 24 * time.Hour
+	DefaultEvaluationTimeout = 20 * time.Second
+)
+
+// Reader reads current state from Azure; *azure.Reader implements it.
+// Errors are treated as transient (Event Grid redelivers).
+type Reader interface {
+	// ReadNeighbourhood reads the given VNets and what the rules need
+	// around them (peers, gateways, connections, local network gateways).
+	ReadNeighbourhood(ctx context.Context, vnetIDs []string) (*estate.Resources, error)
+	// ReadAll reads every network resource of the configured subscriptions.
+	ReadAll(ctx context.Context) (*estate.Resources, error)
+}
+
+// Config configures a Pipeline. Reader and State are required.
+type Config struct {
+	Reader Reader
+	// Baseline is the declared state (VNETDRIFT_BASELINE, see LoadBaseline);
+	// nil runs only the rules that need no baseline.
+	Baseline *baseline.Baseline
+	// State is the shared lifecycle of findings: it decides what opened,
+	// resolved or is due again, exactly once across instances.
+	State     alert.State
+	Notifiers []alert.Notifier
+	// CoalesceWindow is the longest a change waits for others before its
+	// VNets are evaluated (VNETDRIFT_COALESCE_WINDOW, default 250 ms).
+	// Within it, all changes to a VNet become one evaluation.
+	CoalesceWindow time.Duration
+	// Settle starts the evaluation earlier, once no change has arrived for
+	// this long (default 10 ms, at most CoalesceWindow): a lone change is
+	// decided in milliseconds, a burst is gathered into one evaluation.
+	Settle time.Duration
+	// RepeatInterval is how often a finding that stays open is notified
+	// again (VNETDRIFT_REPEAT_INTERVAL, default 24 h).
+	RepeatInterval time.Duration
+	// EvaluationTimeout bounds one event-driven evaluation: read, evaluate,
+	// record, notify (default 20 s, inside Event Grid's 30 s).
+	EvaluationTimeout time.Duration
+	Logger            *zap.Logger      // default: no logging
+	Metrics           *handler.Metrics // default: none
+	Clock             func() time.Time // default: time.Now; the "now" of evaluations and state
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Reader == nil {
+		return c, errors.New("pipeline config: Reader is required")
+	}
+	if c.State == nil {
+		return c, errors.New("pipeline config: State is required")
+	}
+	if c.CoalesceWindow < 0 || c.Settle < 0 || c.RepeatInterval < 0 || c.EvaluationTimeout < 0 {
+		return c, errors.New("pipeline config: CoalesceWindow, Settle, RepeatInterval and EvaluationTimeout must not be negative")
+	}
+	if c.CoalesceWindow == 0 {
+		c.CoalesceWindow = DefaultCoalesceWindow
+	}
+	if c.Settle == 0 {
+		c.Settle = DefaultSettle
+	}
+	c.Settle = min(c.Settle, c.CoalesceWindow)
+	if c.RepeatInterval == 0 {
+		c.RepeatInterval = DefaultRepeatInterval
+	}
+	if c.EvaluationTimeout == 0 {
+		c.EvaluationTimeout = DefaultEvaluationTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	return c, nil
+}
