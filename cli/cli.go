@@ -43,6 +43,7 @@ func commands() []command {
 		{"serve", "serve the Azure Functions custom handler / Event Grid webhook (the event-driven detector)", runServe},
 		{"demo", "the whole loop on the embedded example estate and the emulator (make run)", runDemo},
 		{"dev", "keep the emulator and serve running for experiments until Ctrl-C (make dev)", runDev},
+		{"remediate", "remediate plan|apply: show or send the guarded fixes for drift the baseline allows", runRemediate},
 		{"replay", "re-send dead-lettered Event Grid events to vnetdrift (after an outage)", runReplay},
 		{"version", "print the version", func(env *Env, _ []string) int {
 			fmt.Fprintln(env.Stdout, "vnetdrift", Version)
