@@ -17,11 +17,14 @@ import (
 // reconciles:
 //
 //   - Hints gather until none has arrived for settle, or until the oldest
-//     has waited window; then every hinted VNet that is not being evaluated
-//     goes into one batch (one read of the union of their neighbourhoods).
-//   - A VNet is in at most one evaluation at a time. Hints that arrive
-//     while it is evaluated wait for the next one, which starts when the
-//     current one ends.
+//     has waited window; then every hinted VNet that may start goes into
+//     one batch (one read of the union of their neighbourhoods).
+//   - A VNet is evaluated at most once per window and is in at most one
+//     evaluation at a time: hints for a VNet that was evaluated less than
+//     window ago, or is being evaluated, wait and become one evaluation.
+//     A lone change is decided after settle; a VNet changed over and over
+//     (a hub whose spokes are being re-peered, whose evaluation reads every
+//     spoke) costs one evaluation per window, not one per change.
 //   - A waiter (one Handle call) is released when, for each of its VNets,
 //     an evaluation that started after the hint arrived has finished; it
 //     gets those evaluations' errors.
@@ -63,6 +66,7 @@ type slot struct {
 	running bool
 	next    []*waiter // waiting for an evaluation that has not started
 	since   time.Time // arrival of the oldest hint in next
+	started time.Time // start of the last evaluation
 	by      alert.Attribution
 }
 
@@ -115,34 +119,63 @@ func (c *coalescer) add(hints []hint) (*waiter, error) {
 	return w, nil
 }
 
-// schedule arms the timer for the next batch: settle after the last hint,
-// but no later than window after the oldest hint that can start. The
-// caller holds mu.
+// schedule arms the timer for the slot that is due first. The caller
+// holds mu.
 func (c *coalescer) schedule(now time.Time) {
-	var oldest time.Time
-	for _, s := range c.slots {
-		if len(s.next) > 0 && !s.running && (oldest.IsZero() || s.since.Before(oldest)) {
-			oldest = s.since
+	var next time.Time
+	for k, s := range c.slots {
+		if len(s.next) == 0 && !s.running && now.Sub(s.started) >= c.window {
+			delete(c.slots, k) // idle and no longer throttled
+			continue
+		}
+		if due, ok := c.due(s); ok && (next.IsZero() || due.Before(next)) {
+			next = due
 		}
 	}
 	if c.stop != nil {
 		c.stop()
 		c.stop = nil
 	}
-	if oldest.IsZero() || c.closed {
+	if next.IsZero() || c.closed {
 		return
-	}
-	due := c.lastHint.Add(c.settle)
-	if limit := oldest.Add(c.window); limit.Before(due) {
-		due = limit
 	}
 	c.gen++
 	gen := c.gen
-	c.stop = c.after(max(due.Sub(now), 0), func() { c.fire(gen) })
+	c.stop = c.after(max(next.Sub(now), 0), func() { c.fire(gen, next) })
 }
 
-// fire starts one batch with every waiting VNet that is not running.
-func (c *coalescer) fire(gen int) {
+// due returns when a slot's evaluation may start: settle after the last
+// hint (of any VNet) but no later than window after its oldest hint, and
+// not before window after its last evaluation started. ok is false when
+// the slot waits for nothing or for its running evaluation. The caller
+// holds mu.
+func (c *coalescer) due(s *slot) (time.Time, bool) {
+	if len(s.next) == 0 || s.running {
+		return time.Time{}, false
+	}
+	due := c.lastHint.Add(c.settle)
+	if limit := s.since.Add(c.window); limit.Before(due) {
+		due = limit
+	}
+	if free := c.free(s); free.After(due) {
+		due = free
+	}
+	return due, true
+}
+
+// free returns when a slot's throttle ends: window after its last
+// evaluation started (zero if never).
+func (c *coalescer) free(s *slot) time.Time {
+	if s.started.IsZero() {
+		return time.Time{}
+	}
+	return s.started.Add(c.window)
+}
+
+// fire starts one batch at the time the timer was armed for. A batch that
+// starts anyway takes every waiting slot that is neither running nor
+// throttled, due or not: sharing the read is cheaper than a second one.
+func (c *coalescer) fire(gen int, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen || c.closed {
@@ -151,22 +184,23 @@ func (c *coalescer) fire(gen int) {
 	c.stop = nil
 	var b batch
 	taken := map[*slot][]*waiter{}
+	now := c.now()
 	for _, k := range slices.Sorted(maps.Keys(c.slots)) {
 		s := c.slots[k]
-		if len(s.next) == 0 || s.running {
+		if len(s.next) == 0 || s.running || c.free(s).After(at) {
 			continue
 		}
 		if len(taken) == 0 || !s.by.EventTime.Before(b.by.EventTime) {
 			b.by = s.by
 		}
 		b.vnets = append(b.vnets, s.id)
-		taken[s], s.next, s.running = s.next, nil, true
+		taken[s], s.next, s.running, s.started = s.next, nil, true, now
 	}
-	if len(taken) == 0 {
-		return
+	if len(taken) > 0 {
+		c.wg.Add(1)
+		go c.run(b, taken)
 	}
-	c.wg.Add(1)
-	go c.run(b, taken)
+	c.schedule(now)
 }
 
 // run evaluates a batch and releases its waiters.
@@ -182,9 +216,6 @@ func (c *coalescer) run(b batch, taken map[*slot][]*waiter) {
 		s.running = false
 		for _, w := range ws {
 			covered[w]++
-		}
-		if len(s.next) == 0 {
-			delete(c.slots, estate.KeyOf(s.id))
 		}
 	}
 	for w, n := range covered {

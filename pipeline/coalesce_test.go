@@ -48,6 +48,13 @@ func (m *manualTimer) fire() bool {
 	return f != nil
 }
 
+// armedFor returns the delay of the last timer armed.
+func (m *manualTimer) armedFor() time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.d
+}
+
 func (m *manualTimer) isArmed() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -105,14 +112,41 @@ func (r *recorder) snapshot() [][]string {
 	return append([][]string(nil), r.batches...)
 }
 
-func newTestCoalescer(t *testing.T, r *recorder) (*coalescer, *manualTimer, *time.Time) {
+// fakeClock is the coalescer's clock in tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (f *fakeClock) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) set(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = t
+}
+
+var clockStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newTestCoalescer(t *testing.T, r *recorder) (*coalescer, *manualTimer, *fakeClock) {
 	t.Helper()
 	c := newCoalescer(250*time.Millisecond, 10*time.Millisecond, time.Minute, r.work)
 	mt := &manualTimer{}
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.after, c.now = mt.after, func() time.Time { return now }
+	clock := &fakeClock{t: clockStart}
+	c.after, c.now = mt.after, clock.now
 	t.Cleanup(c.close)
-	return c, mt, &now
+	return c, mt, clock
+}
+
+// quiesce waits until the coalescer is not inside a locked section, e.g.
+// the end of run after a waiter was released.
+func (c *coalescer) quiesce() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 }
 
 // waiting returns how many hints wait for an evaluation that has not started.
@@ -206,23 +240,22 @@ func TestCoalescerSingleFlight(t *testing.T) {
 
 func TestCoalescerSchedule(t *testing.T) {
 	r := newRecorder()
-	c, mt, now := newTestCoalescer(t, r)
-	start := *now
+	c, mt, clock := newTestCoalescer(t, r)
 	_, err := c.add([]hint{{id: vnetN(1)}})
 	require.NoError(t, err)
-	assert.Equal(t, 10*time.Millisecond, mt.d, "a lone hint waits settle")
+	assert.Equal(t, 10*time.Millisecond, mt.armedFor(), "a lone hint waits settle")
 
 	for _, at := range []time.Duration{5, 100, 245} { // a steady trickle keeps resetting settle...
-		*now = start.Add(at * time.Millisecond)
+		clock.set(clockStart.Add(at * time.Millisecond))
 		_, err := c.add([]hint{{id: vnetN(int(at))}})
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 5*time.Millisecond, mt.d, "...but never past window after the oldest hint")
+	assert.Equal(t, 5*time.Millisecond, mt.armedFor(), "...but never past window after the oldest hint")
 
-	*now = start.Add(300 * time.Millisecond)
+	clock.set(clockStart.Add(300 * time.Millisecond))
 	_, err = c.add([]hint{{id: vnetN(2)}})
 	require.NoError(t, err)
-	assert.Equal(t, time.Duration(0), mt.d, "overdue: start at once")
+	assert.Equal(t, time.Duration(0), mt.armedFor(), "overdue: start at once")
 	require.True(t, mt.fire())
 	require.Eventually(t, func() bool { return len(r.snapshot()) == 1 }, 10*time.Second, time.Millisecond)
 	assert.Len(t, r.snapshot()[0], 5)
@@ -289,4 +322,33 @@ func TestCoalescerClose(t *testing.T) {
 	_, err = c.add([]hint{{id: vnetN(1)}})
 	assert.ErrorIs(t, err, errClosed)
 	assert.Empty(t, r.snapshot())
+}
+
+func TestCoalescerThrottlesAVNetToOneEvaluationPerWindow(t *testing.T) {
+	r := newRecorder()
+	c, mt, clock := newTestCoalescer(t, r)
+	a, b := vnetN(1), vnetN(2)
+	w, err := c.add([]hint{{id: a}})
+	require.NoError(t, err)
+	require.True(t, mt.fire())
+	<-w.done // a's first evaluation is over
+	c.quiesce()
+
+	clock.set(clockStart.Add(20 * time.Millisecond))
+	wa, err := c.add([]hint{{id: a}})
+	require.NoError(t, err)
+	wb, err := c.add([]hint{{id: b}})
+	require.NoError(t, err)
+	assert.Equal(t, 10*time.Millisecond, mt.armedFor(), "b, never evaluated, waits only settle")
+	require.True(t, mt.fire())
+	<-wb.done
+	c.quiesce()
+	assert.False(t, isDone(wa))
+	assert.Equal(t, [][]string{{a}, {b}}, r.snapshot(), "a is throttled")
+	assert.Equal(t, 230*time.Millisecond, mt.armedFor(), "a waits until window after its last evaluation")
+
+	clock.set(clockStart.Add(250 * time.Millisecond))
+	require.True(t, mt.fire())
+	<-wa.done
+	assert.Equal(t, [][]string{{a}, {b}, {a}}, r.snapshot())
 }

@@ -41,13 +41,14 @@ type Config struct {
 	// resolved or is due again, exactly once across instances.
 	State     alert.State
 	Notifiers []alert.Notifier
-	// CoalesceWindow is the longest a change waits for others before its
-	// VNets are evaluated (VNETDRIFT_COALESCE_WINDOW, default 250 ms).
-	// Within it, all changes to a VNet become one evaluation.
+	// CoalesceWindow (VNETDRIFT_COALESCE_WINDOW, default 250 ms) is how
+	// often at most a VNet is evaluated: changes to a VNet within a window
+	// of its last evaluation become one evaluation at the window's end. It
+	// also bounds how long a change waits for others to arrive.
 	CoalesceWindow time.Duration
-	// Settle starts the evaluation earlier, once no change has arrived for
-	// this long (default 10 ms, at most CoalesceWindow): a lone change is
-	// decided in milliseconds, a burst is gathered into one evaluation.
+	// Settle starts an evaluation once no change has arrived for this long
+	// (default 10 ms, at most CoalesceWindow): a lone change is decided in
+	// milliseconds, and changes arriving together share one read.
 	Settle time.Duration
 	// RepeatInterval is how often a finding that stays open is notified
 	// again (VNETDRIFT_REPEAT_INTERVAL, default 24 h).

@@ -26,9 +26,10 @@ func (p *Pipeline) evaluateBatch(ctx context.Context, b batch) error {
 	for i, id := range b.vnets {
 		scope[i] = estate.KeyOf(id)
 	}
-	readSet := ReadSet(p.base, b.vnets)
-	est, err := p.read(ctx, fmt.Sprintf("reading the neighbourhood of %d VNets", len(readSet)),
-		func(ctx context.Context) (*estate.Resources, error) { return p.reader.ReadNeighbourhood(ctx, readSet) })
+	est, err := p.read(ctx, fmt.Sprintf("reading the neighbourhood of %d VNets", len(b.vnets)),
+		func(ctx context.Context) (*estate.Resources, error) {
+			return readNeighbourhood(ctx, p.reader, p.base, b.vnets)
+		})
 	if err != nil {
 		p.logOutcome("evaluation failed", start, len(b.vnets), 0, err, batchFields(b)...)
 		return err
