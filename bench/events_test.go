@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -25,6 +24,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/baseline"
 	"github.com/vnetdrift/vnetdrift/emulator"
 	"github.com/vnetdrift/vnetdrift/estate"
+	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"github.com/vnetdrift/vnetdrift/handler"
 	"github.com/vnetdrift/vnetdrift/pipeline"
 	"github.com/vnetdrift/vnetdrift/state"
@@ -51,12 +51,22 @@ const (
 //	               which is after the evaluation covering it delivered its notice
 //	events/s     events ÷ wall time of the burst
 func BenchmarkEventBurst(b *testing.B) {
-	for _, c := range []struct{ batch, conc int }{{500, 20}, {1, 500}} {
-		b.Run(fmt.Sprintf("batch=%d/conc=%d", c.batch, c.conc), func(b *testing.B) {
+	cases := []struct {
+		name        string
+		batch, conc int // 0: no HTTP, Pipeline.Handle directly
+		window      time.Duration
+	}{
+		{"in-process/handle=500x20", 500, 0, 0},
+		{"webhook/batch=500/conc=20", 500, 20, 0},
+		{"webhook/batch=500/conc=20/window=1s", 500, 20, time.Second},
+		{"webhook/batch=1/conc=500", 1, 500, 0},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
 			var sum burstResult
 			for range b.N {
 				b.StopTimer()
-				h := newBurstHarness(b)
+				h := newBurstHarness(b, c.window)
 				b.StartTimer()
 				r := h.run(b, c.batch, c.conc)
 				b.StopTimer()
@@ -103,7 +113,7 @@ type burstHarness struct {
 	vnets  int      // distinct VNets the events affect
 }
 
-func newBurstHarness(b *testing.B) *burstHarness {
+func newBurstHarness(b *testing.B, window time.Duration) *burstHarness {
 	b.Helper()
 	clean := synth.Generate(synth.Spec{VNets: burstVNets, SpokesPerHub: 49})
 	est, err := estate.Build(clean)
@@ -128,9 +138,8 @@ func newBurstHarness(b *testing.B) *burstHarness {
 	r, err := azure.New(azure.Config{Endpoint: h.arm.URL, Subscriptions: []string{"00000000-0000-0000-0000-000000000000"}, Concurrency: 32})
 	require.NoError(b, err)
 	h.reader.Reader = r
-	settle, _ := time.ParseDuration(os.Getenv("SETTLE"))
-	window, _ := time.ParseDuration(os.Getenv("WINDOW"))
-	h.p, err = pipeline.New(pipeline.Config{Reader: h.reader, Baseline: base, State: state.NewMemory(), Notifiers: []alert.Notifier{h.sink}, Settle: settle, CoalesceWindow: window})
+	h.p, err = pipeline.New(pipeline.Config{Reader: h.reader, Baseline: base, State: state.NewMemory(), Notifiers: []alert.Notifier{h.sink},
+		CoalesceWindow: window})
 	require.NoError(b, err)
 	h.serve = httptest.NewServer(handler.New(h.p, handler.Config{AllowUnauthenticated: true, DedupSize: 2 * burstEvents}))
 	h.events, h.vnets = burstOf(b, spokes, hubs, drifted)
@@ -144,10 +153,14 @@ func (h *burstHarness) close() {
 	h.emu.Close()
 }
 
-// run delivers the events and measures.
+// run delivers the events and measures: conc deliveries of batch events
+// in flight over HTTP, or, with conc 0, all batches handed to
+// Pipeline.Handle at once.
 func (h *burstHarness) run(b *testing.B, batch, conc int) burstResult {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
-	defer client.CloseIdleConnections()
+	send := h.sender(b, conc)
+	if conc == 0 {
+		conc = len(h.events)
+	}
 	latencies := make([]time.Duration, 0, len(h.events))
 	var mu sync.Mutex
 	sem := make(chan struct{}, conc)
@@ -159,7 +172,7 @@ func (h *burstHarness) run(b *testing.B, batch, conc int) burstResult {
 		wg.Go(func() {
 			defer func() { <-sem }()
 			t0 := time.Now()
-			deliver(b, client, h.serve.URL+handler.WebhookPath, part)
+			send(part)
 			d := time.Since(t0)
 			mu.Lock()
 			for range part {
@@ -183,11 +196,37 @@ func (h *burstHarness) run(b *testing.B, batch, conc int) burstResult {
 	}
 }
 
+// sender returns how a batch of events is handed over: POSTed to
+// /api/events with conc connections, or (conc 0) decoded beforehand and
+// passed to Pipeline.Handle.
+func (h *burstHarness) sender(b *testing.B, conc int) func([][]byte) {
+	if conc > 0 {
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
+		b.Cleanup(client.CloseIdleConnections)
+		return func(part [][]byte) { deliver(b, client, h.serve.URL+handler.WebhookPath, part) }
+	}
+	changes := map[*byte][]eventgrid.Change{}
+	for i := 0; i < len(h.events); i += 500 {
+		part := h.events[i:min(i+500, len(h.events))]
+		cs, _, err := eventgrid.DecodeBatch(joinBatch(part))
+		require.NoError(b, err)
+		changes[&part[0][0]] = cs
+	}
+	return func(part [][]byte) {
+		if err := h.p.Handle(context.Background(), changes[&part[0][0]]); err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+func joinBatch(events [][]byte) []byte {
+	body := append([]byte{'['}, bytes.Join(events, []byte{','})...)
+	return append(body, ']')
+}
+
 // deliver POSTs one Event Grid delivery (an EventGridSchema array).
 func deliver(b *testing.B, client *http.Client, url string, events [][]byte) {
-	body := append([]byte{'['}, bytes.Join(events, []byte{','})...)
-	body = append(body, ']')
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(joinBatch(events)))
 	if err != nil {
 		b.Error(err)
 		return
@@ -272,4 +311,38 @@ func (s *vnetSink) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.seen)
+}
+
+// BenchmarkSingleChange measures the decision latency of lone changes:
+// one event at a time, each about a different spoke (so no evaluation is
+// throttled), POSTed to /api/events over loopback. Reported:
+//
+//	p50-ms/p99-ms  delivery received → answered (notice delivered)
+//	reads/change   ARM calls per change
+func BenchmarkSingleChange(b *testing.B) {
+	h := newBurstHarness(b, 0)
+	defer h.close()
+	client := &http.Client{}
+	defer client.CloseIdleConnections()
+	var spokes [][]byte
+	for _, ev := range h.events {
+		if bytes.Contains(ev, []byte(`virtualNetworks/write`)) && bytes.Contains(ev, []byte("vnet-spoke-")) {
+			spokes = append(spokes, ev)
+		}
+	}
+	latencies := make([]time.Duration, 0, b.N)
+	calls := h.reader.Calls()
+	b.ResetTimer()
+	for i := range b.N {
+		ev := spokes[i%len(spokes)]
+		t0 := time.Now()
+		deliver(b, client, h.serve.URL+handler.WebhookPath, [][]byte{ev})
+		latencies = append(latencies, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(latencies)
+	q := func(f float64) float64 { return float64(latencies[int(f*float64(len(latencies)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(float64(h.reader.Calls()-calls)/float64(b.N), "reads/change")
 }

@@ -188,8 +188,16 @@ func buildPipeline(ctx context.Context, env *Env, cfg serveConfig, sinks []alert
 	}
 	log.Info("pipeline configured", zap.String("baseline", b.Path), zap.Int("baseline_vnets", len(b.VNets)),
 		zap.Strings("subscriptions", cfg.handler.Subscriptions), zap.String("state", stateName))
+	d, err := buildDispatcher(env, b, sinks, log)
+	if err != nil {
+		return nil, err
+	}
+	repeat := cfg.repeat
+	if repeat == 0 {
+		repeat = d.RepeatInterval()
+	}
 	return pipeline.New(pipeline.Config{
-		Reader: reader, Baseline: b, State: st, Notifiers: sinks,
-		CoalesceWindow: cfg.window, RepeatInterval: cfg.repeat, Logger: log, Metrics: m,
+		Reader: reader, Baseline: b, State: st, Dispatcher: d,
+		CoalesceWindow: cfg.window, RepeatInterval: repeat, Logger: log, Metrics: m,
 	})
 }

@@ -55,6 +55,17 @@ func (m *manualTimer) armedFor() time.Duration {
 	return m.d
 }
 
+// fireUntilDone fires armed timers until w is released: an evaluation
+// that ends may re-arm the timer between the test taking one and firing
+// it, and the coalescer ignores a replaced timer.
+func (m *manualTimer) fireUntilDone(t *testing.T, w *waiter) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		m.fire()
+		return isDone(w)
+	}, 10*time.Second, time.Millisecond)
+}
+
 func (m *manualTimer) isArmed() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -228,9 +239,7 @@ func TestCoalescerSingleFlight(t *testing.T) {
 
 	close(release)
 	<-w1.done
-	require.Eventually(t, mt.isArmed, 10*time.Second, time.Millisecond)
-	require.True(t, mt.fire())
-	<-w2.done
+	mt.fireUntilDone(t, w2)
 	assert.Equal(t, [][]string{{a}, {b}, {a}}, r.snapshot())
 	assert.Equal(t, 1, r.maxInFlight, "never two evaluations of one VNet at once")
 	for _, w := range []*waiter{w1, w2, w3} {
@@ -304,9 +313,7 @@ func TestCoalescerErrors(t *testing.T) {
 	require.True(t, mt.fire())
 	close(release)
 	<-first.done
-	require.Eventually(t, mt.isArmed, 10*time.Second, time.Millisecond)
-	require.True(t, mt.fire())
-	<-both.done
+	mt.fireUntilDone(t, both)
 	require.NoError(t, first.err())
 	assert.ErrorIs(t, both.err(), boom, "a caller gets the error of every evaluation of its VNets")
 }
@@ -348,7 +355,6 @@ func TestCoalescerThrottlesAVNetToOneEvaluationPerWindow(t *testing.T) {
 	assert.Equal(t, 230*time.Millisecond, mt.armedFor(), "a waits until window after its last evaluation")
 
 	clock.set(clockStart.Add(250 * time.Millisecond))
-	require.True(t, mt.fire())
-	<-wa.done
+	mt.fireUntilDone(t, wa)
 	assert.Equal(t, [][]string{{a}, {b}, {a}}, r.snapshot())
 }

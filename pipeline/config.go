@@ -31,6 +31,12 @@ type Reader interface {
 	ReadAll(ctx context.Context) (*estate.Resources, error)
 }
 
+// Dispatcher delivers the items State.Record handed out and returns them
+// marked with the targets that delivered them, for State.Notified.
+type Dispatcher interface {
+	Send(ctx context.Context, n alert.Notice) (delivered []alert.Item, retry bool, err error)
+}
+
 // Config configures a Pipeline. Reader and State are required.
 type Config struct {
 	Reader Reader
@@ -40,7 +46,12 @@ type Config struct {
 	// State is the shared lifecycle of findings: it decides what opened,
 	// resolved or is due again, exactly once across instances.
 	State     alert.State
+	// Notifiers each get every item (used when Dispatcher is nil).
 	Notifiers []alert.Notifier
+	// Dispatcher, when set, delivers instead of Notifiers: routing from the
+	// baseline, one message per change or a digest, per-target retries and
+	// delivery tracking (*notify.Dispatcher implements it).
+	Dispatcher Dispatcher
 	// CoalesceWindow (VNETDRIFT_COALESCE_WINDOW, default 250 ms) is how
 	// often at most a VNet is evaluated: changes to a VNet within a window
 	// of its last evaluation become one evaluation at the window's end. It

@@ -40,9 +40,31 @@ func (p *Pipeline) decide(ctx context.Context, scope []estate.Key, findings []de
 	if len(items) == 0 {
 		return 0, nil
 	}
+	if p.dispatch != nil {
+		return p.dispatched(ctx, items, by, digest)
+	}
 	sendErr := p.deliver(ctx, items, by, digest)
 	if err := p.state.Notified(ctx, items, p.clock()); err != nil {
 		return len(items), handler.Transient(errors.Join(sendErr, fmt.Errorf("marking %d items notified: %w", len(items), err)))
+	}
+	return len(items), sendErr
+}
+
+// dispatched delivers through the Dispatcher and records what it
+// delivered. Items no target delivered stay owed: the state hands them out
+// again after their lease.
+func (p *Pipeline) dispatched(ctx context.Context, items []alert.Item, by alert.Attribution, digest bool) (int, error) {
+	delivered, retry, sendErr := p.dispatch.Send(ctx, alert.Notice{Items: items, By: by, Digest: digest})
+	if sendErr != nil && retry {
+		sendErr = handler.Transient(sendErr)
+	} else if sendErr != nil {
+		p.log.Error("notification failed; not retried", zap.Int("items", len(items)), zap.Error(sendErr))
+		sendErr = nil
+	}
+	if len(delivered) > 0 {
+		if err := p.state.Notified(ctx, delivered, p.clock()); err != nil {
+			return len(items), handler.Transient(errors.Join(sendErr, fmt.Errorf("marking %d items notified: %w", len(delivered), err)))
+		}
 	}
 	return len(items), sendErr
 }

@@ -23,6 +23,7 @@ type Pipeline struct {
 	base      *baseline.Baseline
 	state     alert.State
 	notifiers []alert.Notifier
+	dispatch  Dispatcher
 	repeat    time.Duration
 	log       *zap.Logger
 	m         *handler.Metrics
@@ -49,7 +50,7 @@ func New(cfg Config) (*Pipeline, error) {
 		return nil, err
 	}
 	p := &Pipeline{
-		reader: cfg.Reader, base: cfg.Baseline, state: cfg.State, notifiers: cfg.Notifiers,
+		reader: cfg.Reader, base: cfg.Baseline, state: cfg.State, notifiers: cfg.Notifiers, dispatch: cfg.Dispatcher,
 		repeat: cfg.RepeatInterval, log: cfg.Logger, m: cfg.Metrics, clock: cfg.Clock,
 		index: NewIndex(cfg.Baseline),
 		gate:  semaphore.NewWeighted(gateAll),

@@ -13,7 +13,7 @@ func TestGenerateSizes(t *testing.T) {
 	cases := []struct {
 		vnets, hubs, peerings int
 	}{
-		{10_000, 20, 2 * 9_980},
+		{2_500, 5, 2 * 2_495},
 		{1_000, 2, 2 * 998},
 		{7, 1, 12},
 	}
