@@ -45,7 +45,7 @@ type Config struct {
 	Baseline *baseline.Baseline
 	// State is the shared lifecycle of findings: it decides what opened,
 	// resolved or is due again, exactly once across instances.
-	State     alert.State
+	State alert.State
 	// Notifiers each get every item (used when Dispatcher is nil).
 	Notifiers []alert.Notifier
 	// Dispatcher, when set, delivers instead of Notifiers: routing from the
