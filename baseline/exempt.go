@@ -19,7 +19,7 @@ func (x *Exemption) Matches(rule, resourceID string) bool {
 	if x.Rule != AnyRule && x.Rule != rule {
 		return false
 	}
-	return glob(string(estate.KeyOf(x.Resource)), string(estate.KeyOf(resourceID)))
+	return Glob(string(estate.KeyOf(x.Resource)), string(estate.KeyOf(resourceID)))
 }
 
 // ExemptionFor returns the first unexpired exemption, in file order, that
@@ -37,9 +37,9 @@ func (b *Baseline) ExemptionFor(rule, resourceID string, now time.Time) *Exempti
 	return nil
 }
 
-// glob reports whether s matches pattern, where '*' matches any run of
-// characters. It runs in O(len(pattern)·len(s)) at worst.
-func glob(pattern, s string) bool {
+// Glob reports whether s matches pattern, where '*' matches any run of
+// characters; the comparison is exact otherwise (normalize case first). It runs in O(len(pattern)·len(s)) at worst.
+func Glob(pattern, s string) bool {
 	px, sx := 0, 0
 	starP, starS := -1, 0
 	for sx < len(s) {

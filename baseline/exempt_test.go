@@ -79,7 +79,7 @@ func TestGlob(t *testing.T) {
 		{"abc", "ab", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, glob(tt.pattern, tt.s), "glob(%q, %q)", tt.pattern, tt.s)
+		assert.Equal(t, tt.want, Glob(tt.pattern, tt.s), "Glob(%q, %q)", tt.pattern, tt.s)
 	}
 }
 

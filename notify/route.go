@@ -2,9 +2,10 @@ package notify
 
 import (
 	"slices"
-	"strings"
 
+	"github.com/vnetdrift/vnetdrift/baseline"
 	"github.com/vnetdrift/vnetdrift/detector"
+	"github.com/vnetdrift/vnetdrift/estate"
 )
 
 // ReceiversOf returns the names of the receivers a finding goes to: those
@@ -39,31 +40,7 @@ func (m Match) Matches(f detector.Finding) bool {
 // glob reports whether s matches pattern ("" matches anything), ignoring
 // case and a trailing '/'; '*' matches any run of characters.
 func glob(pattern, s string) bool {
-	if pattern == "" {
-		return true
-	}
-	p := strings.ToLower(strings.TrimRight(pattern, "/"))
-	s = strings.ToLower(strings.TrimRight(s, "/"))
-	px, sx, starP, starS := 0, 0, -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(p) && p[px] == '*':
-			starP, starS = px, sx
-			px++
-		case px < len(p) && p[px] == s[sx]:
-			px++
-			sx++
-		case starP >= 0:
-			starS++
-			px, sx = starP+1, starS
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
+	return pattern == "" || baseline.Glob(string(estate.KeyOf(pattern)), string(estate.KeyOf(s)))
 }
 
 func appendNew(list []string, names ...string) []string {
