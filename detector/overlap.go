@@ -36,6 +36,11 @@ type overlap struct {
 	vnet  *estate.VNet
 	other link
 	pairs [][2]netip.Prefix // the VNet's prefix, the other's prefix
+	// owner is the VNet the finding belongs to: vnet itself, or for spokes
+	// that only meet through a hub's gateway, the hub. Judging such a pair
+	// needs every spoke of the hub, which is read with the hub (its peers),
+	// not with one spoke; so only an evaluation of the hub decides it.
+	owner *estate.VNet
 }
 
 // overlaps collects overlapping prefix pairs per VNet and other network.
@@ -47,13 +52,18 @@ type overlaps struct {
 // add records that v's prefix mine overlaps theirs in other. The first
 // link recorded for a pair of networks names how they are connected.
 func (o *overlaps) add(v *estate.VNet, other link, mine, theirs netip.Prefix) {
-	if !o.ev.wants(v.Key) {
+	o.addOwned(v, v, other, mine, theirs)
+}
+
+// addOwned is add for a finding that belongs to owner's VNet.
+func (o *overlaps) addOwned(owner, v *estate.VNet, other link, mine, theirs netip.Prefix) {
+	if !o.ev.wants(owner.Key) {
 		return
 	}
 	k := overlapKey{v.Key, other.key}
 	f := o.found[k]
 	if f == nil {
-		f = &overlap{vnet: v, other: other}
+		f = &overlap{vnet: v, other: other, owner: owner}
 		o.found[k] = f
 	}
 	pair := [2]netip.Prefix{mine, theirs}
@@ -81,9 +91,9 @@ func (o *overlaps) direct(v *estate.VNet, links []link) {
 }
 
 // shared sweeps the prefixes of the spokes that use hub's gateway, which
-// can reach each other through it.
+// can reach each other through it. The findings belong to the hub.
 func (o *overlaps) shared(hub *estate.VNet, spokes []*estate.VNet) {
-	if len(spokes) < 2 || !slices.ContainsFunc(spokes, func(s *estate.VNet) bool { return o.ev.wants(s.Key) }) {
+	if len(spokes) < 2 || !o.ev.wants(hub.Key) {
 		return
 	}
 	var spans []span
@@ -97,8 +107,8 @@ func (o *overlaps) shared(hub *estate.VNet, spokes []*estate.VNet) {
 		}
 		lx, ly := vnetLink(x, viaSharedGateway, ""), vnetLink(y, viaSharedGateway, "")
 		lx.hub, ly.hub = hub.Name, hub.Name
-		o.add(x, ly, a.p, b.p)
-		o.add(y, lx, b.p, a.p)
+		o.addOwned(hub, x, ly, a.p, b.p)
+		o.addOwned(hub, y, lx, b.p, a.p)
 	})
 }
 
@@ -113,7 +123,7 @@ func (o *overlaps) emit() {
 		}
 		actual := strings.Join(pairs, "; ")
 		o.ev.emit(string(f.other.key), Finding{
-			Rule: RuleAddressOverlap, ResourceID: f.vnet.ID, VNetID: f.vnet.ID,
+			Rule: RuleAddressOverlap, ResourceID: f.vnet.ID, VNetID: f.owner.ID,
 			Message: fmt.Sprintf("VNet %s overlaps %s: %s, so traffic to the overlapping addresses cannot reach both networks.",
 				f.vnet.Name, f.other.describe(), actual),
 			Expected: "no overlap with " + f.other.id, Actual: actual,
