@@ -8,7 +8,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -s -w -X github.com/vnetdrift/vnetdrift/cli.Version=$(VERSION)
 
 
-.PHONY: all build test unit lint fuzz fuzz-short run bench clean package
+.PHONY: all build test unit lint fuzz fuzz-short run dev bench bench-events clean package
 
 all: build
 
@@ -36,13 +36,22 @@ fuzz-short fuzz:
 	  done; \
 	done
 
-## run: the main job on the embedded default (the emulator with the example estate).
+## run: the whole event loop on the embedded example estate: the ARM + Event Grid emulator and `serve` in one
+## process, a scripted series of real changes, each detection and resolution as it arrives; non-zero on a miss.
 run:
 	$(GO) run . demo
+
+## dev: keep the emulator and `serve` running for experiments until Ctrl-C (prints the URLs and curl examples).
+dev:
+	$(GO) run . dev
 
 ## bench: benchmarks; results are recorded in docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./detector/ ./estate/ ./bench/...
+
+## bench-events: only the event pipeline's benchmarks (docs/PERFORMANCE.md, "Event pipeline"); ~2 minutes.
+bench-events:
+	$(GO) test -run '^$$' -bench 'EventBurst|SingleChange|ServeStartup' ./bench/
 
 clean:
 	rm -rf bin dist

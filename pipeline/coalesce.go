@@ -19,6 +19,10 @@ import (
 //   - Hints gather until none has arrived for settle, or until the oldest
 //     has waited window; then every hinted VNet that may start goes into
 //     one batch (one read of the union of their neighbourhoods).
+//   - One batch runs at a time (group commit): hints that arrive while it
+//     runs go together into the next, which starts as soon as it ends.
+//     Under a burst the number of batches follows how long a batch takes,
+//     not how many events arrive; an idle pipeline starts at once.
 //   - A VNet is evaluated at most once per window and is in at most one
 //     evaluation at a time: hints for a VNet that was evaluated less than
 //     window ago, or is being evaluated, wait and become one evaluation.
@@ -41,6 +45,7 @@ type coalescer struct {
 
 	mu       sync.Mutex
 	slots    map[estate.Key]*slot
+	busy     bool // a batch is running
 	lastHint time.Time
 	stop     func() bool // the armed timer, nil if none
 	gen      int         // identifies the armed timer
@@ -136,8 +141,8 @@ func (c *coalescer) schedule(now time.Time) {
 		c.stop()
 		c.stop = nil
 	}
-	if next.IsZero() || c.closed {
-		return
+	if next.IsZero() || c.closed || c.busy {
+		return // the running batch schedules again when it ends
 	}
 	c.gen++
 	gen := c.gen
@@ -178,7 +183,7 @@ func (c *coalescer) free(s *slot) time.Time {
 func (c *coalescer) fire(gen int, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || c.closed {
+	if gen != c.gen || c.closed || c.busy {
 		return // a later schedule replaced this timer
 	}
 	c.stop = nil
@@ -197,6 +202,7 @@ func (c *coalescer) fire(gen int, at time.Time) {
 		taken[s], s.next, s.running, s.started = s.next, nil, true, now
 	}
 	if len(taken) > 0 {
+		c.busy = true
 		c.wg.Add(1)
 		go c.run(b, taken)
 	}
@@ -211,6 +217,7 @@ func (c *coalescer) run(b batch, taken map[*slot][]*waiter) {
 	cancel()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.busy = false
 	covered := map[*waiter]int{}
 	for s, ws := range taken {
 		s.running = false

@@ -117,6 +117,20 @@ func (r *recorder) work(_ context.Context, b batch) error {
 	return err
 }
 
+// holdNext makes the next evaluation of vnet wait until release is
+// called; the test's cleanup releases it too, so a failing test does not
+// hang in the coalescer's close.
+func (r *recorder) holdNext(t *testing.T, vnet string) (release func()) {
+	ch := make(chan struct{})
+	r.mu.Lock()
+	r.hold[vnet] = ch
+	r.mu.Unlock()
+	var once sync.Once
+	release = func() { once.Do(func() { close(ch) }) }
+	t.Cleanup(release)
+	return release
+}
+
 func (r *recorder) snapshot() [][]string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -218,8 +232,7 @@ func TestCoalescerSingleFlight(t *testing.T) {
 	r := newRecorder()
 	c, mt, _ := newTestCoalescer(t, r)
 	a, b := vnetN(1), vnetN(2)
-	release := make(chan struct{})
-	r.hold[a] = release
+	release := r.holdNext(t, a)
 
 	w1, err := c.add([]hint{{id: a}})
 	require.NoError(t, err)
@@ -230,21 +243,42 @@ func TestCoalescerSingleFlight(t *testing.T) {
 	require.NoError(t, err)
 	w3, err := c.add([]hint{{id: b}})
 	require.NoError(t, err)
-	require.True(t, mt.fire()) // only b may start
-	<-w3.done
-	assert.False(t, isDone(w1))
-	assert.False(t, isDone(w2), "a hint that arrived during an evaluation waits for the next one")
-	assert.Equal(t, [][]string{{a}, {b}}, r.snapshot())
-	assert.False(t, mt.isArmed(), "a stays queued until its evaluation ends")
+	assert.False(t, mt.isArmed(), "one batch at a time: the next waits for the running one")
 
-	close(release)
+	release()
 	<-w1.done
+	assert.False(t, isDone(w2), "a hint that arrived during an evaluation waits for the next one")
+	mt.fireUntilDone(t, w3)
+	assert.Equal(t, [][]string{{a}, {b}}, r.snapshot()[:2], "b goes first: a was evaluated less than window ago")
 	mt.fireUntilDone(t, w2)
 	assert.Equal(t, [][]string{{a}, {b}, {a}}, r.snapshot())
 	assert.Equal(t, 1, r.maxInFlight, "never two evaluations of one VNet at once")
 	for _, w := range []*waiter{w1, w2, w3} {
 		assert.NoError(t, w.err())
 	}
+}
+
+func TestCoalescerGroupCommit(t *testing.T) {
+	r := newRecorder()
+	c, mt, _ := newTestCoalescer(t, r)
+	release := r.holdNext(t, vnetN(0))
+	first, err := c.add([]hint{{id: vnetN(0)}})
+	require.NoError(t, err)
+	require.True(t, mt.fire())
+	var ws []*waiter
+	for i := 1; i <= 20; i++ { // arrive while the first batch runs
+		w, err := c.add([]hint{{id: vnetN(i)}})
+		require.NoError(t, err)
+		ws = append(ws, w)
+	}
+	release()
+	<-first.done
+	for _, w := range ws {
+		mt.fireUntilDone(t, w)
+	}
+	batches := r.snapshot()
+	require.Len(t, batches, 2, "everything that arrived during a batch goes into the next")
+	assert.Len(t, batches[1], 20)
 }
 
 func TestCoalescerSchedule(t *testing.T) {
@@ -301,8 +335,7 @@ func TestCoalescerErrors(t *testing.T) {
 	boom := errors.New("ARM is down")
 	a, b := vnetN(1), vnetN(2)
 	r.fail[b] = boom
-	release := make(chan struct{})
-	r.hold[a] = release
+	release := r.holdNext(t, a)
 
 	first, err := c.add([]hint{{id: a}})
 	require.NoError(t, err)
@@ -310,8 +343,7 @@ func TestCoalescerErrors(t *testing.T) {
 	require.Eventually(t, func() bool { return len(r.snapshot()) == 1 }, 10*time.Second, time.Millisecond)
 	both, err := c.add([]hint{{id: a}, {id: b}}) // a must wait; b runs and fails
 	require.NoError(t, err)
-	require.True(t, mt.fire())
-	close(release)
+	release()
 	<-first.done
 	mt.fireUntilDone(t, both)
 	require.NoError(t, first.err())

@@ -16,7 +16,7 @@ import (
 // Defaults applied by New to zero Config fields.
 const (
 	DefaultCoalesceWindow    = 250 * time.Millisecond
-	DefaultSettle            = 10 * time.Millisecond
+	DefaultSettle            = 50 * time.Millisecond
 	DefaultRepeatInterval    = 24 * time.Hour
 	DefaultEvaluationTimeout = 20 * time.Second
 )
@@ -58,8 +58,10 @@ type Config struct {
 	// also bounds how long a change waits for others to arrive.
 	CoalesceWindow time.Duration
 	// Settle starts an evaluation once no change has arrived for this long
-	// (default 10 ms, at most CoalesceWindow): a lone change is decided in
-	// milliseconds, and changes arriving together share one read.
+	// (default 50 ms, at most CoalesceWindow): a lone change waits only
+	// this long, and changes arriving less than this apart share one read.
+	// ARM's read quota (a 250-token bucket refilled at 25 a second per
+	// subscription) is the scarce resource, not these milliseconds.
 	Settle time.Duration
 	// RepeatInterval is how often a finding that stays open is notified
 	// again (VNETDRIFT_REPEAT_INTERVAL, default 24 h).
