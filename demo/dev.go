@@ -31,17 +31,19 @@ func Dev(ctx context.Context, out io.Writer, o Options) error {
   findings (JSON Lines)      %[4]s
   metrics                    %[2]s/metrics
 
-Try, in another terminal:
+Try, in another terminal. Like ARM, the emulator finishes a PUT or DELETE when its Azure-AsyncOperation URL
+is polled (az and the SDKs do that) or after 30 s, and the change's event goes out then; arm() polls it:
 
-  # drift: turn off allowForwardedTraffic on vnet-spoke-app3-neu's peering (a real ARM PUT)
-  curl -sS -X PUT -H 'Authorization: Bearer dev' -H 'Content-Type: application/json' \
-    '%[1]s%[5]s?api-version=2024-05-01' \
+  arm() { op=$(curl -sS -D - -o /dev/null -H 'Authorization: Bearer dev' -H 'Content-Type: application/json' "$@" | tr -d '\r' | sed -n 's/^[Aa]zure-[Aa]sync[Oo]peration: //p'); while [ -n "$op" ] && curl -sS -H 'Authorization: Bearer dev' "$op" | grep -q InProgress; do sleep 0.05; done; }
+
+  # drift: turn off allowForwardedTraffic on vnet-spoke-app3-neu's peering
+  arm -X PUT '%[1]s%[5]s?api-version=2024-05-01' \
     -d '{"properties":{"remoteVirtualNetwork":{"id":"%[6]s"},"allowVirtualNetworkAccess":true,"allowForwardedTraffic":false,"allowGatewayTransit":false,"useRemoteGateways":true}}'
 
   # fix it: the same PUT with "allowForwardedTraffic":true
 
   # drift: delete the hub's half of the peering to vnet-spoke-app2-weu
-  curl -sS -X DELETE -H 'Authorization: Bearer dev' '%[1]s%[7]s?api-version=2024-05-01'
+  arm -X DELETE '%[1]s%[7]s?api-version=2024-05-01'
 
   # run the timer's reconcile, as the Functions host would
   curl -sS -X POST -H 'Content-Type: application/json' %[2]s/Reconcile -d '{"Data":{"timer":{}},"Metadata":{}}'

@@ -8,11 +8,15 @@
 //
 // Affected maps a change to VNet IDs with an Index of last-known topology
 // (baseline plus every read), so the remote side of a deleted peering is
-// still found. The coalescer gathers hints for a short window into one
-// batch, keeps at most one evaluation per VNet in flight, and releases a
-// Handle call only when evaluations that started after it arrived have
-// covered all its VNets. Each batch reads ReadSet(baseline, VNets) with one
-// ReadNeighbourhood call, so VNets that share a hub share its reads.
+// still found. The coalescer gathers hints into batches: a batch starts
+// once hints have settled (Config.Settle) or waited a window, one batch
+// runs at a time (hints arriving meanwhile form the next), and each VNet
+// is evaluated at most once per window. A Handle call returns only when
+// evaluations that started after it arrived have covered all its VNets.
+// Each batch reads the union of its VNets' neighbourhoods with one
+// ReadNeighbourhood call, so VNets that share a hub share its reads, plus
+// a second read for remote VNets the baseline declares that the state no
+// longer links to.
 //
 // # Delivery guarantees
 //
@@ -35,8 +39,8 @@
 //
 // # Concurrency
 //
-// A Pipeline is safe for concurrent use. Event-driven batches for
-// disjoint VNets run side by side; a reconcile runs alone (it waits for
-// running batches and holds new ones back), so no record is made from a
-// read older than one already recorded by this instance.
+// A Pipeline is safe for concurrent use. Event-driven batches run one at
+// a time; a reconcile runs alone too (it waits for the running batch and
+// holds the next back), so no record is made from a read older than one
+// already recorded by this instance.
 package pipeline
