@@ -96,6 +96,7 @@ var routingErrors = []struct {
 	{"bad severity", "routes: {routes: [{match: {severity: critical}, receivers: default}]}\n", `routes.routes[0].match.severity: unknown severity "critical"`},
 	{"upper-case severity", "routes: {routes: [{match: {severity: HIGH}, receivers: default}]}\n", `unknown severity "HIGH"`},
 	{"resource pattern not an ID", "routes: {routes: [{match: {resource: hub}, receivers: default}]}\n", `routes.routes[0].match.resource: bad pattern "hub"`},
+	{"empty resource pattern", "routes: {routes: [{match: {resource: ''}, receivers: default}]}\n", `routes.routes[0].match.resource: bad pattern ""`},
 	{"continue not a bool", "routes: {routes: [{receivers: default, continue: yes please}]}\n", `routes.routes[0].continue: want true or false, got str "yes please"`},
 	{"empty receiver list", "routes: {default: []}\n", "routes.default: want at least one receiver"},
 	{"unknown receiver", "routes: {routes: [{receivers: [netops]}]}\n", `b.yaml:2: routes.routes[0].receivers: unknown receiver "netops"; declared: default`},

@@ -136,10 +136,11 @@ func (d *decoder) name(path string, n *yaml.Node, list []string) []string {
 	return list
 }
 
-// pattern decodes a match pattern; resource patterns start with '/' or '*'.
+// pattern decodes a match pattern; resource patterns start with '/' or '*'
+// (an empty one is refused, as the schema does: leave the key out instead).
 func (d *decoder) pattern(path string, n *yaml.Node, resource bool) string {
 	s := d.str(path, n)
-	if resource && s != "" && s[0] != '/' && s[0] != '*' {
+	if resource && (s == "" || (s[0] != '/' && s[0] != '*')) {
 		d.failf(n, path, "bad pattern %q: want a resource ID pattern starting with '/' or '*'", s)
 	}
 	return s
