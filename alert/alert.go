@@ -7,6 +7,7 @@ package alert
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/vnetdrift/vnetdrift/detector"
@@ -32,11 +33,13 @@ type Reason int
 
 // Reasons.
 const (
-	ReasonOpened           Reason = iota + 1 // first notification of a new drift
-	ReasonResolved                           // the drift is gone
-	ReasonRepeat                             // still open after the repeat interval
-	ReasonExemptionExpired                   // its exemption expired while it is still open
-	ReasonRetry                              // an earlier notification failed
+	ReasonOpened             Reason = iota + 1 // first notification of a new drift
+	ReasonResolved                             // the drift is gone
+	ReasonRepeat                               // still open after the repeat interval
+	ReasonExemptionExpired                     // its exemption expired while it is still open
+	ReasonRetry                                // an earlier notification failed
+	ReasonRemediationFailed                    // an automatic fix was sent or tried and the drift is still there
+	ReasonRemediationStopped                   // another controller keeps reverting our fixes: remediation stopped
 )
 
 // String names the reason for messages and logs.
@@ -52,6 +55,10 @@ func (r Reason) String() string {
 		return "exemption expired"
 	case ReasonRetry:
 		return "retry"
+	case ReasonRemediationFailed:
+		return "remediation failed"
+	case ReasonRemediationStopped:
+		return "remediation stopped"
 	}
 	return "unknown"
 }
@@ -79,6 +86,43 @@ type Item struct {
 	// has not delivered it yet: the state keeps Delivered and hands the
 	// item out again (ReasonRetry) once its lease ends.
 	Partial bool
+	// Remediation is what vnetdrift did or would do about the finding
+	// (one entry per ARM request); empty when remediation is off for it.
+	Remediation []Remediation
+}
+
+// Remediation statuses, as in remediate.Status plus "sending".
+const (
+	RemediationPlanned    = "planned"            // plan mode: shown, never sent
+	RemediationSending    = "sending"            // remediate mode: being sent now
+	RemediationSkipped    = "skipped"            // not sent; Detail says why
+	RemediationRemediated = "remediated"         // sent, re-read, and the finding is gone
+	RemediationFailed     = "remediation failed" // the write failed or the finding is still open
+	RemediationLoop       = "loop"               // another controller keeps reverting it: stopped
+)
+
+// Remediation is one ARM request vnetdrift sent or would send to fix a
+// finding, with its outcome.
+type Remediation struct {
+	Status  string          `json:"status"`
+	Request string          `json:"request"`        // "PUT /subscriptions/…?api-version=…"
+	Body    json.RawMessage `json:"body,omitempty"` // the body planned, or sent
+	Before  string          `json:"before,omitempty"`
+	After   string          `json:"after,omitempty"`
+	Reason  string          `json:"reason,omitempty"` // why this request fixes the finding
+	Detail  string          `json:"detail,omitempty"` // why skipped, the ARM error, the loop
+	// Callers are the other callers seen changing the resource (loop).
+	Callers []string `json:"callers,omitempty"`
+}
+
+// Remediated reports whether the item's drift was fixed by vnetdrift.
+func (it Item) Remediated() bool {
+	for _, r := range it.Remediation {
+		if r.Status == RemediationRemediated {
+			return true
+		}
+	}
+	return false
 }
 
 // Notice is what one evaluation hands to the notifiers.

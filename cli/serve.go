@@ -21,6 +21,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/notify/jsonl"
 	"github.com/vnetdrift/vnetdrift/notify/logsink"
 	"github.com/vnetdrift/vnetdrift/pipeline"
+	"github.com/vnetdrift/vnetdrift/remediate"
 	"github.com/vnetdrift/vnetdrift/state"
 )
 
@@ -48,6 +49,7 @@ type serveConfig struct {
 	handler      handler.Config
 	window       time.Duration
 	repeat       time.Duration
+	policy       remediate.Policy
 }
 
 func runServe(env *Env, args []string) int {
@@ -88,6 +90,7 @@ func parseServe(env *Env, args []string) (serveConfig, int, bool) {
 	fs.StringVar(&cfg.listen, "listen", handler.ListenAddr(env.Getenv, defaultListen),
 		"address to serve on (default 127.0.0.1:$"+envFunctionsPort+" under the Functions host, else "+defaultListen+")")
 	fs.StringVar(&cfg.baseline, "baseline", env.Getenv(envBaseline), "baseline file or https blob URL ($"+envBaseline+")")
+	dryRun := fs.Bool("dry-run", false, "plan every remediation and send nothing, whatever $"+remediate.EnvMode+" and the baseline say")
 	fs.BoolVar(&cfg.handler.AllowUnauthenticated, "allow-unauthenticated", false,
 		"serve "+handler.WebhookPath+" without $VNETDRIFT_WEBHOOK_KEY (local loops only)")
 	if code, ok := parseFlags(env, fs, args); !ok {
@@ -99,6 +102,10 @@ func parseServe(env *Env, args []string) (serveConfig, int, bool) {
 	cfg.logFormat = env.Getenv(envLogFormat)
 	if cfg.window, err = durationSetting(env, envCoalesceWindow); err == nil {
 		cfg.repeat, err = durationSetting(env, envRepeatInterval)
+	}
+	if err == nil {
+		cfg.policy, err = remediate.PolicyFromEnv(env.Getenv)
+		cfg.policy.DryRun = cfg.policy.DryRun || *dryRun
 	}
 	if err == nil && strings.TrimSpace(cfg.baseline) == "" {
 		err = errors.New("no baseline: set " + envBaseline + " or --baseline")
@@ -197,7 +204,20 @@ func buildPipeline(ctx context.Context, env *Env, cfg serveConfig, sinks []alert
 		repeat = d.RepeatInterval()
 	}
 	return pipeline.New(pipeline.Config{
-		Reader: reader, Baseline: b, State: st, Dispatcher: d,
+		Reader: reader, Baseline: b, State: st, Dispatcher: d, Remediator: newRemediator(reader, st, cfg.policy, log),
 		CoalesceWindow: cfg.window, RepeatInterval: repeat, Logger: log, Metrics: m,
 	})
+}
+
+// newRemediator returns the executor of the event path: writes through the
+// reader's clients, the hourly write cap shared with every instance through
+// the state store. Which rules it acts on, if any, is the policy's and the
+// baseline's business (every rule is alert-only by default).
+func newRemediator(reader *azure.Reader, st alert.State, p remediate.Policy, log *zap.Logger) *remediate.Executor {
+	x := remediate.New(reader, p, log, nil)
+	x.Budget = remediate.SharedBudget(st.ClaimEvent, x.Policy().MaxWritesPerHour)
+	log.Info("remediation configured", zap.String("default_mode", string(x.Policy().Default)), zap.Bool("dry_run", p.DryRun),
+		zap.Strings("writable_subscriptions", p.Subscriptions), zap.Int("self_ids", len(p.SelfIDs)),
+		zap.Int("max_writes_per_evaluation", x.Policy().MaxWritesPerEvaluation), zap.Int("max_writes_per_hour", x.Policy().MaxWritesPerHour))
+	return x
 }

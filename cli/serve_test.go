@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vnetdrift/vnetdrift/remediate"
 )
 
 func runWithEnv(t *testing.T, vars map[string]string, args ...string) (int, string) {
@@ -38,6 +40,8 @@ func TestServeRejectsBadSettings(t *testing.T) {
 		{"negative repeat", with(envRepeatInterval, "-1h"), nil, "VNETDRIFT_REPEAT_INTERVAL"},
 		{"bad log format", with(envLogFormat, "xml"), nil, `VNETDRIFT_LOG_FORMAT="xml": want json or console`},
 		{"findings file in a missing directory", with(envFindingsFile, filepath.Join(t.TempDir(), "no", "f.jsonl")), nil, "VNETDRIFT_FINDINGS_FILE: opening findings file"},
+		{"bad remediation mode", with("VNETDRIFT_REMEDIATION", "fix-everything"), nil, "VNETDRIFT_REMEDIATION"},
+		{"bad hourly cap", with("VNETDRIFT_MAX_WRITES_PER_HOUR", "0"), nil, "VNETDRIFT_MAX_WRITES_PER_HOUR"},
 		{"stray argument", base, []string{"extra"}, `unexpected argument "extra"`},
 	}
 	for _, c := range cases {
@@ -61,6 +65,26 @@ func TestServeListenDefaults(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, defaultListen, cfg.listen)
 	assert.True(t, cfg.handler.AllowUnauthenticated)
+}
+
+func TestServeRemediationPolicy(t *testing.T) {
+	env := func(vars map[string]string) *Env {
+		return &Env{Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return vars[k] }}
+	}
+	cfg, _, ok := parseServe(env(map[string]string{envBaseline: "b.yaml"}), nil)
+	require.True(t, ok)
+	assert.Equal(t, remediate.ModeAlert, cfg.policy.Default, "alert-only unless configured")
+	assert.False(t, cfg.policy.DryRun)
+
+	vars := map[string]string{envBaseline: "b.yaml", "VNETDRIFT_REMEDIATION": "remediate", "VNETDRIFT_SUBSCRIPTIONS": "s1"}
+	cfg, _, ok = parseServe(env(vars), nil)
+	require.True(t, ok)
+	assert.Equal(t, remediate.ModeRemediate, cfg.policy.ModeFor(nil, "PEERING_NOT_IN_SYNC"))
+	assert.Equal(t, []string{"s1"}, cfg.policy.Subscriptions)
+
+	cfg, _, ok = parseServe(env(vars), []string{"--dry-run"})
+	require.True(t, ok)
+	assert.Equal(t, remediate.ModePlan, cfg.policy.ModeFor(nil, "PEERING_NOT_IN_SYNC"), "--dry-run forces plan")
 }
 
 func TestServeLoggerFormat(t *testing.T) {

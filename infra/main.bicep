@@ -192,6 +192,7 @@ module functionApp 'app/functionapp.bicep' = {
     tags: tags
     identityId: identities.outputs.appIdentityId
     identityClientId: identities.outputs.appClientId
+    identityPrincipalId: identities.outputs.appPrincipalId
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint

@@ -19,6 +19,14 @@ import (
 //   - Hints gather until none has arrived for settle, or until the oldest
 //     has waited window; then every hinted VNet that may start goes into
 //     one batch (one read of the union of their neighbourhoods).
+//   - A lone change does not wait: hints for at most lone VNets that
+//     arrive while the coalescer is idle (nothing waiting, no batch
+//     running) start a batch at once — unless the last batch was large
+//     and ended less than settle ago: the callers it released are sending
+//     the rest of a burst. Whatever arrives while a batch runs gathers as
+//     above, so a burst costs at most one extra, small evaluation of its
+//     first change; a large first delivery (many VNets: Event Grid batches
+//     events only when they queue up) waits settle.
 //   - One batch runs at a time (group commit): hints that arrive while it
 //     runs go together into the next, which starts as soon as it ends.
 //     Under a burst the number of batches follows how long a batch takes,
@@ -26,15 +34,16 @@ import (
 //   - A VNet is evaluated at most once per window and is in at most one
 //     evaluation at a time: hints for a VNet that was evaluated less than
 //     window ago, or is being evaluated, wait and become one evaluation.
-//     A lone change is decided after settle; a VNet changed over and over
-//     (a hub whose spokes are being re-peered, whose evaluation reads every
-//     spoke) costs one evaluation per window, not one per change.
+//     A VNet changed over and over (a hub whose spokes are being
+//     re-peered, whose evaluation reads every spoke) costs one evaluation
+//     per window, not one per change.
 //   - A waiter (one Handle call) is released when, for each of its VNets,
 //     an evaluation that started after the hint arrived has finished; it
 //     gets those evaluations' errors.
 type coalescer struct {
 	window, settle time.Duration
 	timeout        time.Duration
+	lone           int // hints for at most this many VNets start at once when idle; 0: never
 	work           func(context.Context, batch) error
 	after          func(time.Duration, func()) (stop func() bool)
 	now            func() time.Time
@@ -45,7 +54,9 @@ type coalescer struct {
 
 	mu       sync.Mutex
 	slots    map[estate.Key]*slot
-	busy     bool // a batch is running
+	busy     bool      // a batch is running
+	ended    time.Time // end of the last batch
+	lastSize int       // VNets in the last batch
 	lastHint time.Time
 	stop     func() bool // the armed timer, nil if none
 	gen      int         // identifies the armed timer
@@ -57,12 +68,16 @@ type coalescer struct {
 type batch struct {
 	vnets []string
 	by    alert.Attribution
+	// act is false when every change behind the batch was our own write:
+	// the batch is evaluated and recorded but not remediated again.
+	act bool
 }
 
 // hint asks for an evaluation of a VNet because of a change.
 type hint struct {
-	id string
-	by alert.Attribution
+	id  string
+	by  alert.Attribution
+	act bool // the change may be remediated (it is not our own write)
 }
 
 // slot is the coalescer's state of one VNet.
@@ -73,6 +88,8 @@ type slot struct {
 	since   time.Time // arrival of the oldest hint in next
 	started time.Time // start of the last evaluation
 	by      alert.Attribution
+	act     bool // some hint in next may be remediated
+	eager   bool // next came to an idle coalescer: start without settle
 }
 
 // waiter is one caller waiting for its VNets' evaluations.
@@ -88,7 +105,7 @@ var errClosed = errors.New("pipeline is shutting down")
 func newCoalescer(window, settle, timeout time.Duration, work func(context.Context, batch) error) *coalescer {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &coalescer{
-		window: window, settle: settle, timeout: timeout, work: work,
+		window: window, settle: settle, timeout: timeout, work: work, lone: LoneChangeVNets,
 		after: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop },
 		now:   time.Now,
 		ctx:   ctx, cancel: cancel,
@@ -105,6 +122,7 @@ func (c *coalescer) add(hints []hint) (*waiter, error) {
 	}
 	w := &waiter{remaining: len(hints), done: make(chan struct{})}
 	now := c.now()
+	eager := c.isLone(len(hints), now)
 	for _, h := range hints {
 		k := estate.KeyOf(h.id)
 		s := c.slots[k]
@@ -113,15 +131,39 @@ func (c *coalescer) add(hints []hint) (*waiter, error) {
 			c.slots[k] = s
 		}
 		if len(s.next) == 0 {
-			s.since, s.by = now, h.by
-		} else if !h.by.EventTime.Before(s.by.EventTime) {
-			s.by = h.by
+			s.since, s.by, s.act, s.eager = now, h.by, h.act, eager
+		} else {
+			s.act = s.act || h.act
+			if !h.by.EventTime.Before(s.by.EventTime) {
+				s.by = h.by
+			}
 		}
 		s.next = append(s.next, w)
 	}
 	c.lastHint = now
 	c.schedule(now)
 	return w, nil
+}
+
+// isLone reports whether hints for n VNets arriving now start at once:
+// the change is small, the coalescer idle, and the last batch small or
+// over for settle. The caller holds mu.
+func (c *coalescer) isLone(n int, now time.Time) bool {
+	if n > c.lone || c.busy || c.pending() {
+		return false
+	}
+	return c.lastSize <= c.lone || now.Sub(c.ended) >= c.settle
+}
+
+// pending reports whether any hint waits for an evaluation that has not
+// started. The caller holds mu.
+func (c *coalescer) pending() bool {
+	for _, s := range c.slots {
+		if len(s.next) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // schedule arms the timer for the slot that is due first. The caller
@@ -150,10 +192,10 @@ func (c *coalescer) schedule(now time.Time) {
 }
 
 // due returns when a slot's evaluation may start: settle after the last
-// hint (of any VNet) but no later than window after its oldest hint, and
-// not before window after its last evaluation started. ok is false when
-// the slot waits for nothing or for its running evaluation. The caller
-// holds mu.
+// hint (of any VNet) but no later than window after its oldest hint — at
+// once if the hints came to an idle coalescer — and not before window
+// after its last evaluation started. ok is false when the slot waits for
+// nothing or for its running evaluation. The caller holds mu.
 func (c *coalescer) due(s *slot) (time.Time, bool) {
 	if len(s.next) == 0 || s.running {
 		return time.Time{}, false
@@ -161,6 +203,9 @@ func (c *coalescer) due(s *slot) (time.Time, bool) {
 	due := c.lastHint.Add(c.settle)
 	if limit := s.since.Add(c.window); limit.Before(due) {
 		due = limit
+	}
+	if s.eager {
+		due = s.since
 	}
 	if free := c.free(s); free.After(due) {
 		due = free
@@ -199,7 +244,8 @@ func (c *coalescer) fire(gen int, at time.Time) {
 			b.by = s.by
 		}
 		b.vnets = append(b.vnets, s.id)
-		taken[s], s.next, s.running, s.started = s.next, nil, true, now
+		b.act = b.act || s.act
+		taken[s], s.next, s.running, s.started, s.eager = s.next, nil, true, now, false
 	}
 	if len(taken) > 0 {
 		c.busy = true
@@ -217,7 +263,7 @@ func (c *coalescer) run(b batch, taken map[*slot][]*waiter) {
 	cancel()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.busy = false
+	c.busy, c.ended, c.lastSize = false, c.now(), len(b.vnets)
 	covered := map[*waiter]int{}
 	for s, ws := range taken {
 		s.running = false

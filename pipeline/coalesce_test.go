@@ -284,6 +284,7 @@ func TestCoalescerGroupCommit(t *testing.T) {
 func TestCoalescerSchedule(t *testing.T) {
 	r := newRecorder()
 	c, mt, clock := newTestCoalescer(t, r)
+	c.lone = 0 // settle and window alone; coalesce_lone_test.go covers lone changes
 	_, err := c.add([]hint{{id: vnetN(1)}})
 	require.NoError(t, err)
 	assert.Equal(t, 10*time.Millisecond, mt.armedFor(), "a lone hint waits settle")
@@ -353,6 +354,7 @@ func TestCoalescerErrors(t *testing.T) {
 func TestCoalescerClose(t *testing.T) {
 	r := newRecorder()
 	c := newCoalescer(time.Hour, time.Hour, time.Minute, r.work)
+	c.lone = 0 // the hint waits (an hour) instead of starting at once
 	w, err := c.add([]hint{{id: vnetN(1)}})
 	require.NoError(t, err)
 	c.close()

@@ -21,6 +21,13 @@ const (
 	DefaultEvaluationTimeout = 20 * time.Second
 )
 
+// LoneChangeVNets is how many VNets a change may affect and still be
+// evaluated at once, without waiting Settle, when the pipeline is idle: a
+// VNet write affects one, a peering two, a gateway or a connection its
+// VNet and the far ends of its connections. A delivery about more VNets
+// is a batch Event Grid made because events queued up: it waits Settle.
+const LoneChangeVNets = 4
+
 // Reader reads current state from Azure; *azure.Reader implements it.
 // Errors are treated as transient (Event Grid redelivers).
 type Reader interface {
@@ -58,10 +65,14 @@ type Config struct {
 	// also bounds how long a change waits for others to arrive.
 	CoalesceWindow time.Duration
 	// Settle starts an evaluation once no change has arrived for this long
-	// (default 50 ms, at most CoalesceWindow): a lone change waits only
-	// this long, and changes arriving less than this apart share one read.
-	// ARM's read quota (a 250-token bucket refilled at 25 a second per
-	// subscription) is the scarce resource, not these milliseconds.
+	// (default 50 ms, at most CoalesceWindow): changes arriving less than
+	// this apart share one read. A lone change does not wait: a change
+	// affecting at most LoneChangeVNets VNets that arrives when nothing
+	// waits or is being evaluated starts its evaluation at once (unless
+	// a large evaluation ended less than Settle ago: its callers are
+	// sending the rest of a burst). ARM's read quota (a 250-token bucket
+	// refilled at 25 a second per subscription) is the scarce resource,
+	// not these milliseconds.
 	Settle time.Duration
 	// RepeatInterval is how often a finding that stays open is notified
 	// again (VNETDRIFT_REPEAT_INTERVAL, default 24 h).
@@ -69,9 +80,16 @@ type Config struct {
 	// EvaluationTimeout bounds one event-driven evaluation: read, evaluate,
 	// record, notify (default 20 s, inside Event Grid's 30 s).
 	EvaluationTimeout time.Duration
-	Logger            *zap.Logger      // default: no logging
-	Metrics           *handler.Metrics // default: none
-	Clock             func() time.Time // default: time.Now; the "now" of evaluations and state
+	// Remediator, when set, plans actions for the findings (shown in the
+	// messages) and sends those in remediate mode in the background
+	// (*remediate.Executor implements it). Nil: alert only.
+	Remediator Remediator
+	// RemediationTimeout bounds one background Apply (default 30 min: a
+	// VPN gateway update can take that long).
+	RemediationTimeout time.Duration
+	Logger             *zap.Logger      // default: no logging
+	Metrics            *handler.Metrics // default: none
+	Clock              func() time.Time // default: time.Now; the "now" of evaluations and state
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -96,6 +114,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.EvaluationTimeout == 0 {
 		c.EvaluationTimeout = DefaultEvaluationTimeout
+	}
+	if c.RemediationTimeout <= 0 {
+		c.RemediationTimeout = DefaultRemediationTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()

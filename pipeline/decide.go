@@ -14,6 +14,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/detector"
 	"github.com/vnetdrift/vnetdrift/estate"
 	"github.com/vnetdrift/vnetdrift/handler"
+	"github.com/vnetdrift/vnetdrift/remediate"
 )
 
 // Delivery retries within one evaluation: a notifier that asks for a
@@ -32,7 +33,7 @@ const (
 // that some notifier still failed to deliver after its retries goes back
 // as Partial, so the state hands it out again for the missing notifiers
 // once its lease ends, and the evaluation fails (transient).
-func (p *Pipeline) decide(ctx context.Context, scope []estate.Key, findings []detector.Finding, by alert.Attribution, now time.Time, digest bool) (int, error) {
+func (p *Pipeline) decide(ctx context.Context, scope []estate.Key, findings []detector.Finding, by alert.Attribution, now time.Time, digest bool, actions []remediate.Action) (int, error) {
 	items, err := p.state.Record(ctx, scope, findings, by, now, p.repeat)
 	if err != nil {
 		return 0, handler.Transient(fmt.Errorf("recording %d findings: %w", len(findings), err))
@@ -40,6 +41,7 @@ func (p *Pipeline) decide(ctx context.Context, scope []estate.Key, findings []de
 	if len(items) == 0 {
 		return 0, nil
 	}
+	p.annotate(items, actions, now)
 	if p.dispatch != nil {
 		return p.dispatched(ctx, items, by, digest)
 	}

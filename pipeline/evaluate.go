@@ -35,8 +35,12 @@ func (p *Pipeline) evaluateBatch(ctx context.Context, b batch) error {
 		return err
 	}
 	findings := p.evaluate(est, now, scope)
-	n, err := p.decide(ctx, scope, findings, b.by, now, false)
+	actions := p.plan(est, findings, b.act)
+	n, err := p.decide(ctx, scope, findings, b.by, now, false, actions)
 	p.logOutcome("evaluated", start, len(b.vnets), n, err, batchFields(b)...)
+	if err == nil {
+		p.startApply(actions, b.by)
+	}
 	return err
 }
 

@@ -28,6 +28,7 @@ type Pipeline struct {
 	log       *zap.Logger
 	m         *handler.Metrics
 	clock     func() time.Time
+	rem       *remediation // nil: alert only
 
 	index *Index
 	co    *coalescer
@@ -52,6 +53,7 @@ func New(cfg Config) (*Pipeline, error) {
 	p := &Pipeline{
 		reader: cfg.Reader, base: cfg.Baseline, state: cfg.State, notifiers: cfg.Notifiers, dispatch: cfg.Dispatcher,
 		repeat: cfg.RepeatInterval, log: cfg.Logger, m: cfg.Metrics, clock: cfg.Clock,
+		rem:   newRemediation(cfg.Remediator, cfg.RemediationTimeout),
 		index: NewIndex(cfg.Baseline),
 		gate:  semaphore.NewWeighted(gateAll),
 	}
@@ -100,17 +102,22 @@ func (p *Pipeline) hints(changes []eventgrid.Change) []hint {
 			p.log.Info("change affects no known VNet; left to the reconcile", changeFields(c)...)
 			continue
 		}
-		by := attributionOf(c)
+		by, act := attributionOf(c), p.rem.observe(c)
+		if !act {
+			p.log.Info("our own change: evaluated, not remediated again", changeFields(c)...)
+		}
 		for _, id := range ids {
 			k := estate.KeyOf(id)
 			i, ok := byKey[k]
 			switch {
 			case !ok:
 				byKey[k] = len(out)
-				out = append(out, hint{id: id, by: by})
+				out = append(out, hint{id: id, by: by, act: act})
+				continue
 			case !by.EventTime.Before(out[i].by.EventTime):
 				out[i].by = by
 			}
+			out[i].act = out[i].act || act
 		}
 	}
 	return out
@@ -132,10 +139,12 @@ func (p *Pipeline) Reconcile(ctx context.Context) error {
 	}
 	findings := p.evaluate(est, now, nil)
 	by := alert.Attribution{Reconcile: true, EventTime: now}
-	n, err := p.decide(ctx, nil, findings, by, now, true)
-	p.logOutcome("reconciled", start, len(est.VNets), n, err, zap.Int("findings", len(findings)))
+	actions := p.plan(est, findings, true)
+	n, err := p.decide(ctx, nil, findings, by, now, true, actions)
+	p.logOutcome("reconciled", start, len(est.VNets), n, err, zap.Int("findings", len(findings)), zap.Int("actions", len(actions)))
 	if err == nil {
 		p.m.ObserveDecision(time.Since(start))
+		p.startApply(actions, by)
 	}
 	return err
 }
@@ -143,7 +152,12 @@ func (p *Pipeline) Reconcile(ctx context.Context) error {
 // Close stops the pipeline: changes still waiting for an evaluation fail
 // (transient, so they are redelivered) and running evaluations are
 // cancelled and waited for. Call it after the HTTP server has shut down.
-func (p *Pipeline) Close() { p.co.close() }
+// Background remediations are cancelled too (a write already sent
+// completes in Azure; the reconcile reports its result).
+func (p *Pipeline) Close() {
+	p.co.close()
+	p.rem.stop()
+}
 
 // attributionOf says who and what made a change.
 func attributionOf(c eventgrid.Change) alert.Attribution {

@@ -69,7 +69,11 @@ func (x *Executor) run(ctx context.Context, a Action, writes *int) Outcome {
 		if *writes >= x.policy.MaxWritesPerEvaluation {
 			return fmt.Errorf("%w: %d writes per evaluation", errCap, x.policy.MaxWritesPerEvaluation)
 		}
-		if !x.budget.take(x.now()) {
+		ok, err := x.Budget.Take(ctx, x.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return fmt.Errorf("%w: %d writes per hour", errCap, x.policy.MaxWritesPerHour)
 		}
 		*writes++

@@ -58,8 +58,10 @@ type Executor struct {
 	policy  Policy
 	log     *zap.Logger
 	now     func() time.Time
-	budget  *budget
 	locks   *vnetLocks
+	// Budget is the per-hour write cap; default per process. Set it to a
+	// SharedBudget before the first Apply to share it between instances.
+	Budget Budget
 	// Loop is the executor's loop guard (Policy.LoopThreshold, LoopWindow).
 	Loop *LoopGuard
 	// ConflictDelay is the first wait after 409 AnotherOperationInProgress;
@@ -80,7 +82,7 @@ func New(clients Clients, policy Policy, log *zap.Logger, now func() time.Time) 
 		now = time.Now
 	}
 	return &Executor{clients: clients, policy: p, log: log, now: now,
-		budget: &budget{perHour: p.MaxWritesPerHour}, locks: &vnetLocks{},
+		Budget: &memoryBudget{perHour: p.MaxWritesPerHour}, locks: &vnetLocks{},
 		Loop: NewLoopGuard(p.LoopThreshold, p.LoopWindow), ConflictDelay: 10 * time.Second, ConflictRetries: 6}
 }
 

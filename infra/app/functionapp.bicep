@@ -14,6 +14,8 @@ param serviceName string = 'vnetdrift'
 
 param identityId string
 param identityClientId string
+@description('Object (principal) ID of the same identity: with the client ID, VNETDRIFT_SELF_IDS, so that our own remediation writes are recognised in events.')
+param identityPrincipalId string
 
 param blobEndpoint string
 param queueEndpoint string
@@ -72,6 +74,7 @@ var coreSettings = {
   VNETDRIFT_RECONCILE_SCHEDULE: reconcileSchedule
   VNETDRIFT_STATE_TABLE: stateTableName
   VNETDRIFT_REMEDIATION: remediationMode
+  VNETDRIFT_SELF_IDS: '${identityPrincipalId},${identityClientId}'
 }
 
 var coalesceSettings = empty(coalesceWindow) ? {} : { VNETDRIFT_COALESCE_WINDOW: coalesceWindow }

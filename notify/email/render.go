@@ -63,15 +63,13 @@ func Render(n alert.Notice, portalBaseURL string, maxFindings int) (Content, err
 
 func layout(m view.Message, maxFindings int) mailData {
 	d := mailData{Title: m.Title, Change: m.Change, ExemptionNote: view.ExemptionNote,
-		Kicker: "vnetdrift · resolved", BannerColor: "#237B4B", BannerBackground: "#E7F2DA"}
+		Kicker: "vnetdrift · " + m.Kicker(), BannerColor: "#237B4B", BannerBackground: "#E7F2DA"}
 	if len(m.Active) > 0 {
-		d.Kicker = "vnetdrift · " + m.Active[0].Reason
 		d.BannerColor, d.BannerBackground = severityColors(m.Severity)
 	}
 	var all []section
 	switch m.Kind {
 	case view.KindDigest:
-		d.Kicker = "vnetdrift · reconcile digest"
 		for _, g := range m.Groups() {
 			all = append(all, section{Heading: heading(g.Label, len(g.Findings)), Compact: true, Findings: g.Findings})
 		}
@@ -107,7 +105,7 @@ func severityColors(s detector.Severity) (fg, bg string) {
 }
 
 func colorOf(f view.Finding) string {
-	if f.Reason == alert.ReasonResolved.String() {
+	if f.Good() {
 		return "#237B4B"
 	}
 	fg, _ := severityColors(f.Severity)

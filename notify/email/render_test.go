@@ -32,6 +32,12 @@ func TestRenderEveryKind(t *testing.T) {
 		{kind: "digest", subject: "[vnetdrift] reconcile: 4 open drifts (1 high, 2 medium, 1 low), 1 resolved",
 			textHas: []string{"== Opened (1) ==", "== Exemption expired (1) ==", "== Still open (2) ==", "== Resolved (1) =="},
 			htmlHas: []string{"reconcile digest"}, textHasNot: []string{"Changed by"}},
+		{kind: "planned", subject: "[vnetdrift] MEDIUM PEERING_NOT_IN_SYNC on vnet-spoke-app1-weu",
+			textHas: []string{"Planned fix (plan mode: not sent): PUT /subscriptions/", "syncRemoteAddressSpace=true", "Before: peeringSyncLevel: LocalNotInSync"}},
+		{kind: "remediated", subject: "[vnetdrift] remediated: PEERING_NOT_IN_SYNC on vnet-spoke-app1-weu",
+			textHas: []string{"Fixed by vnetdrift: PUT /subscriptions/", "After: peeringSyncLevel: FullyInSync"}},
+		{kind: "remediation-stopped", subject: "[vnetdrift] remediation stopped: MEDIUM PEERING_SETTINGS_DRIFT on vnet-spoke-app3-neu",
+			textHas: []string{"Reverted by: terraform-networking", "another controller keeps reverting this"}},
 		{kind: "exemption-expired", subject: "[vnetdrift] exemption expired: MEDIUM PEERING_SETTINGS_DRIFT on vnet-spoke-app3-neu",
 			textHas: []string{"The baseline exemption for this drift has expired", "Opened by: alice@contoso.com", "First seen: 2026-03-14 09:26:53 UTC"}},
 	}

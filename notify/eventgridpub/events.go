@@ -45,6 +45,8 @@ type DriftData struct {
 	// led to this event (the same change, a later one, or the timer).
 	OpenedBy    *alert.Attribution `json:"openedBy,omitempty"`
 	TriggeredBy alert.Attribution  `json:"triggeredBy"`
+	// Remediation is what vnetdrift did or would do about the drift.
+	Remediation []alert.Remediation `json:"remediation,omitempty"`
 }
 
 // Events returns one CloudEvent per item of n. IDs are derived from the
@@ -82,6 +84,7 @@ func data(it alert.Item, by alert.Attribution, portal string) DriftData {
 		Expected: f.Expected, Actual: f.Actual, Fingerprint: f.Fingerprint, Reason: view.Effective(it).String(),
 		Resolved: it.Resolved || it.Reason == alert.ReasonResolved, FirstSeen: it.FirstSeen.UTC(),
 		PortalURL: view.PortalURL(strings.TrimRight(portal, "/"), f.ResourceID), TriggeredBy: by,
+		Remediation: it.Remediation,
 	}
 	if info, ok := detector.Info(f.Rule); ok {
 		d.RuleTitle, d.HelpURI = info.Title, info.HelpURI()

@@ -20,13 +20,15 @@ import (
 // Record is one line of the file.
 type Record struct {
 	Time  time.Time `json:"time"`  // when the line was written
-	Event string    `json:"event"` // opened | resolved | still open | exemption expired
+	Event string    `json:"event"` // opened | resolved | remediated | still open | exemption expired | remediation failed | remediation stopped
 	Retry bool      `json:"retry,omitempty"`
 	detector.Finding
 	By        alert.Attribution  `json:"by"`                 // what triggered the evaluation
 	OpenedBy  *alert.Attribution `json:"openedBy,omitempty"` // what opened the drift, when known
 	FirstSeen time.Time          `json:"firstSeen,omitzero"`
 	Digest    bool               `json:"digest,omitempty"` // sent by a reconcile sweep
+	// Remediation is what vnetdrift did or would do about the drift.
+	Remediation []alert.Remediation `json:"remediation,omitempty"`
 }
 
 // Sink appends records to a file. It is safe for concurrent use; each
@@ -79,7 +81,10 @@ func recordOf(n alert.Notice, it alert.Item, now time.Time) Record {
 		reason = it.Original
 	}
 	r := Record{Time: now, Event: reason.String(), Retry: it.Reason == alert.ReasonRetry, Finding: it.Finding,
-		By: n.By, FirstSeen: it.FirstSeen, Digest: n.Digest}
+		By: n.By, FirstSeen: it.FirstSeen, Digest: n.Digest, Remediation: it.Remediation}
+	if it.Remediated() {
+		r.Event = alert.RemediationRemediated
+	}
 	if ob := it.OpenedBy; ob.EventID != "" || ob.Reconcile {
 		r.OpenedBy = &ob
 	}

@@ -67,6 +67,9 @@ func fields(n alert.Notice, it alert.Item, reason alert.Reason) []zap.Field {
 	if n.Digest {
 		out = append(out, zap.Bool("digest", true))
 	}
+	if len(it.Remediation) > 0 {
+		out = append(out, zap.Any("remediation", it.Remediation))
+	}
 	out = append(out, attribution("by", n.By))
 	if ob := it.OpenedBy; (ob.EventID != "" || ob.Reconcile) && (ob.EventID != n.By.EventID || ob.Reconcile != n.By.Reconcile) {
 		out = append(out, attribution("opened_by", it.OpenedBy))

@@ -119,12 +119,9 @@ func blocks(m view.Message) (head []element, items []block) {
 }
 
 func banner(m view.Message) element {
-	kicker, style := "vnetdrift · resolved", "good"
+	kicker, style := "vnetdrift · "+m.Kicker(), "good"
 	if len(m.Active) > 0 {
-		kicker, style = "vnetdrift · "+m.Active[0].Reason, severityColor(m.Severity)
-	}
-	if m.Kind == view.KindDigest {
-		kicker = "vnetdrift · reconcile digest"
+		style = severityColor(m.Severity)
 	}
 	return element{Type: "Container", Style: style, Bleed: true, Items: []element{
 		text(run{Text: kicker, Size: "Small", Weight: "Bolder", Color: style}),
@@ -170,13 +167,17 @@ func compact(f view.Finding) block {
 		where = f.Resource.Text
 	}
 	color := severityColor(f.Severity)
-	if f.Reason == "resolved" {
+	if f.Good() {
 		color = "good"
 	}
-	return block{
+	b := block{
 		text(run{Text: f.SeverityLabel + " · " + f.Rule + " · " + where, Weight: "Bolder", Color: color}).spaced("Small"),
 		text(run{Text: f.Message, IsSubtle: true}).spaced("None"),
 	}
+	if rf := f.RemediationFacts(); len(rf) > 0 {
+		b = append(b, element{Type: "FactSet", Facts: facts(rf), Spacing: "Small"})
+	}
+	return b
 }
 
 func links(f view.Finding) []action {

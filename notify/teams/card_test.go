@@ -98,6 +98,11 @@ func TestPayloadKinds(t *testing.T) {
 			"Opened (1)", "Exemption expired (1)", "Still open (2)", "Resolved (1)", "reconcile digest"}},
 		{kind: "exemption-expired", want: []string{"exemption expired: MEDIUM PEERING_SETTINGS_DRIFT on vnet-spoke-app3-neu",
 			`"title":"Opened by"`, `"title":"First seen"`}, wantNot: []string{`"text":"Changed by"`}},
+		{kind: "planned", want: []string{"MEDIUM PEERING_NOT_IN_SYNC on vnet-spoke-app1-weu", "Planned fix (plan mode: not sent)", "syncRemoteAddressSpace=true", "Request body"}},
+		{kind: "remediated", want: []string{"remediated: PEERING_NOT_IN_SYNC on vnet-spoke-app1-weu", "Fixed by vnetdrift", `"style":"good"`},
+			wantNot: []string{"Planned fix"}},
+		{kind: "remediation-stopped", want: []string{"remediation stopped: MEDIUM PEERING_SETTINGS_DRIFT on vnet-spoke-app3-neu",
+			"Reverted by", "terraform-networking"}},
 		{kind: "truncated", want: []string{"more not shown", "MEDIUM PEERING_SETTINGS_DRIFT on vnet-hub-weu (+59 more)"}},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vnetdrift/vnetdrift/notify/internal/notifytest"
 )
 
 // renderTool is tools/cardrender, relative to this package.
@@ -99,7 +101,7 @@ func TestRenderCards(t *testing.T) {
 	needRenderer(t)
 	goldens, err := filepath.Glob(filepath.Join("testdata", "*.golden.json"))
 	require.NoError(t, err)
-	require.Len(t, goldens, 5)
+	require.Len(t, goldens, len(notifytest.Kinds()))
 	var inputs []string
 	for _, g := range goldens {
 		abs, err := filepath.Abs(g)

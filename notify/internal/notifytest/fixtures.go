@@ -121,13 +121,56 @@ func Many(n int) alert.Notice {
 	return ns
 }
 
+// Fix is the planned request that syncs the NotInSync fixture peering.
+var Fix = alert.Remediation{
+	Status: alert.RemediationPlanned,
+	Request: "PUT " + PeeringID("vnet-hub-weu", "peer-hub-weu-to-spoke-app1") +
+		"?api-version=2025-03-01&syncRemoteAddressSpace=true",
+	Body:   []byte(`{"properties":{"allowForwardedTraffic":true,"allowGatewayTransit":true,"allowVirtualNetworkAccess":true,"remoteVirtualNetwork":{"id":"` + VNetID("vnet-spoke-app1-weu") + `"},"useRemoteGateways":false}}`),
+	Before: "peeringSyncLevel: LocalNotInSync", After: "peeringSyncLevel: FullyInSync",
+	Reason: "the remote address space of peer-hub-weu-to-spoke-app1 is out of date; syncing it is what the portal's Sync button does",
+}
+
+// Planned is the opened drift with the fix plan mode shows.
+func Planned() alert.Notice {
+	it := item(NotInSync, alert.ReasonOpened, Alice)
+	it.Remediation = []alert.Remediation{Fix}
+	return alert.Notice{By: Alice, Items: []alert.Item{it}}
+}
+
+// Remediated is the drift resolved by vnetdrift's own write.
+func Remediated() alert.Notice {
+	it := item(NotInSync, alert.ReasonResolved, Alice)
+	fix := Fix
+	fix.Status = alert.RemediationRemediated
+	it.Remediation = []alert.Remediation{fix}
+	return alert.Notice{By: alert.Attribution{OperationName: "vnetdrift remediation", EventTime: T0.Add(time.Minute)}, Items: []alert.Item{it}}
+}
+
+// RemediationStopped is the loop guard giving up on a peering that a
+// pipeline keeps reverting.
+func RemediationStopped() alert.Notice {
+	it := item(SettingsDrift, alert.ReasonRemediationStopped, Alice)
+	fix := Fix
+	fix.Status, fix.Request = alert.RemediationLoop, "PUT "+SettingsDrift.ResourceID+"?api-version=2025-03-01"
+	fix.Before, fix.After, fix.Body = "allowForwardedTraffic: false", "allowForwardedTraffic: true", nil
+	fix.Reason = "the baseline declares allowForwardedTraffic: true"
+	fix.Detail = "another controller keeps reverting this (3 re-openings after our fixes within 1h0m0s); remediation of this resource stopped. Changed by: terraform-networking (appid 2f1e0d9c-8b7a-4c6d-9e5f-0a1b2c3d4e5f)"
+	fix.Callers = []string{"terraform-networking (appid 2f1e0d9c-8b7a-4c6d-9e5f-0a1b2c3d4e5f)"}
+	it.Remediation = []alert.Remediation{fix}
+	return alert.Notice{By: Alice, Items: []alert.Item{it}}
+}
+
 // Kinds names one notice of each card kind, for golden files and renders.
 func Kinds() map[string]alert.Notice {
 	return map[string]alert.Notice{
-		"opened":            Opened(),
-		"resolved":          Resolved(),
-		"digest":            Digest(),
-		"truncated":         Many(60),
-		"exemption-expired": ExemptionExpired(),
+		"opened":              Opened(),
+		"resolved":            Resolved(),
+		"digest":              Digest(),
+		"truncated":           Many(60),
+		"exemption-expired":   ExemptionExpired(),
+		"planned":             Planned(),
+		"remediated":          Remediated(),
+		"remediation-stopped": RemediationStopped(),
 	}
 }

@@ -22,11 +22,17 @@ func title(m Message) string {
 	case KindDigest:
 		return digestTitle(m)
 	case KindResolved:
-		return "resolved: " + headline(m.Resolved[0], false) + more(m.Total()-1)
+		verb := "resolved"
+		if m.Resolved[0].Reason == alert.RemediationRemediated {
+			verb = alert.RemediationRemediated
+		}
+		return verb + ": " + headline(m.Resolved[0], false) + more(m.Total()-1)
 	}
 	lead := m.Active[0]
 	prefix := ""
-	if lead.Reason == alert.ReasonExemptionExpired.String() || lead.Reason == alert.ReasonRepeat.String() {
+	switch lead.Reason {
+	case alert.ReasonExemptionExpired.String(), alert.ReasonRepeat.String(),
+		alert.ReasonRemediationFailed.String(), alert.ReasonRemediationStopped.String():
 		prefix = lead.Reason + ": "
 	}
 	return prefix + headline(lead, true) + more(m.Total()-1)
@@ -87,7 +93,7 @@ type Group struct {
 // Groups splits the findings by reason, in the order a reader wants them:
 // new first, resolved last. Empty groups are left out.
 func (m Message) Groups() []Group {
-	order := []string{"opened", "exemption expired", "still open", "open"}
+	order := []string{"opened", "remediation failed", "remediation stopped", "exemption expired", "still open", "open"}
 	var out []Group
 	for _, r := range order {
 		var fs []Finding
@@ -126,7 +132,64 @@ func (f Finding) Facts() []Fact {
 	if f.OpenedBy != nil {
 		facts = append(facts, Fact{f.OpenedBy.Label, f.OpenedBy.Summary()})
 	}
+	facts = append(facts, f.RemediationFacts()...)
 	return appendIf(facts, "Fingerprint", f.Fingerprint)
+}
+
+// RemediationFacts are the facts of the finding's remediations; compact
+// layouts (resolved findings) show only these.
+func (f Finding) RemediationFacts() []Fact {
+	var facts []Fact
+	for _, r := range f.Remediation {
+		facts = append(facts, remediationFacts(r)...)
+	}
+	return facts
+}
+
+// Good reports whether the finding reads as good news: resolved or remediated.
+func (f Finding) Good() bool { return f.resolved }
+
+// Kicker is the one-word state of a message for banners: the lead
+// finding's reason, "resolved" or "remediated".
+func (m Message) Kicker() string {
+	switch {
+	case m.Kind == KindDigest:
+		return "reconcile digest"
+	case len(m.Active) > 0:
+		return m.Active[0].Reason
+	case len(m.Resolved) > 0 && m.Resolved[0].Reason == alert.RemediationRemediated:
+		return alert.RemediationRemediated
+	}
+	return "resolved"
+}
+
+// remediationTitles name a remediation's status for a reader.
+var remediationTitles = map[string]string{
+	alert.RemediationPlanned:    "Planned fix (plan mode: not sent)",
+	alert.RemediationSending:    "Fix being sent",
+	alert.RemediationSkipped:    "Fix not sent",
+	alert.RemediationRemediated: "Fixed by vnetdrift",
+	alert.RemediationFailed:     "Fix failed",
+	alert.RemediationLoop:       "Remediation stopped",
+}
+
+// remediationFacts show one ARM request: status and why, the request
+// line, the body, before/after and, for a loop, who reverted it.
+func remediationFacts(r alert.Remediation) []Fact {
+	title := remediationTitles[r.Status]
+	if title == "" {
+		title = "Remediation " + r.Status
+	}
+	facts := []Fact{{title, Clip(r.Request, maxValue)}}
+	facts = appendIf(facts, "Why", Clip(r.Detail, maxValue))
+	facts = appendIf(facts, "Reason", Clip(r.Reason, maxValue))
+	facts = appendIf(facts, "Before", Clip(r.Before, maxValue))
+	facts = appendIf(facts, "After", Clip(r.After, maxValue))
+	facts = appendIf(facts, "Request body", Clip(string(r.Body), maxValue))
+	if len(r.Callers) > 0 {
+		facts = append(facts, Fact{"Reverted by", Clip(strings.Join(r.Callers, "; "), maxValue)})
+	}
+	return facts
 }
 
 // Facts lists the change's caller, operation, time and correlation ID.

@@ -37,18 +37,20 @@ type Message struct {
 
 // Finding is one item of a message.
 type Finding struct {
-	Rule, RuleTitle   string
-	Severity          detector.Severity
-	Reason            string // "opened", "resolved", "still open", "exemption expired", "open"
-	Message           string
-	Expected, Actual  string
-	VNet, Resource    Link   // Resource is empty when it is the VNet itself
-	Docs              string // the rule's section in docs/rules.md
-	Fingerprint       string
-	FirstSeen         string  // formatted; "" when unknown
-	OpenedBy          *Change // the change that opened it, when not Message.Change
-	ExemptionExpired  bool
-	SeverityLabel     string // "HIGH", "MEDIUM", "LOW"
+	Rule, RuleTitle  string
+	Severity         detector.Severity
+	Reason           string // "opened", "resolved", "still open", "exemption expired", "open"
+	Message          string
+	Expected, Actual string
+	VNet, Resource   Link   // Resource is empty when it is the VNet itself
+	Docs             string // the rule's section in docs/rules.md
+	Fingerprint      string
+	FirstSeen        string  // formatted; "" when unknown
+	OpenedBy         *Change // the change that opened it, when not Message.Change
+	ExemptionExpired bool
+	SeverityLabel    string // "HIGH", "MEDIUM", "LOW"
+	// Remediation is what vnetdrift did or would do about it.
+	Remediation       []alert.Remediation
 	resolved          bool
 	resourceSortValue string
 }
@@ -126,6 +128,7 @@ func finding(it alert.Item, portal string) Finding {
 		FirstSeen:     formatTime(it.FirstSeen),
 		OpenedBy:      changeOf(it.OpenedBy, "Opened by"),
 		resolved:      it.Resolved || it.Reason == alert.ReasonResolved,
+		Remediation:   it.Remediation,
 	}
 	if info.ID != "" {
 		out.Docs = info.HelpURI()
@@ -143,6 +146,8 @@ func finding(it alert.Item, portal string) Finding {
 func reasonText(it alert.Item) string {
 	r := Effective(it)
 	switch {
+	case it.Remediated() && (it.Resolved || r == alert.ReasonResolved):
+		return alert.RemediationRemediated
 	case r != alert.ReasonRetry:
 		return r.String()
 	case it.Resolved:
