@@ -22,6 +22,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/notify/jsonl"
 	"github.com/vnetdrift/vnetdrift/notify/logsink"
 	"github.com/vnetdrift/vnetdrift/pipeline"
+	"github.com/vnetdrift/vnetdrift/remediate"
 	"github.com/vnetdrift/vnetdrift/state"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	FindingsFile string           // also append findings to this JSON Lines file
 	Notifiers    []alert.Notifier // more sinks, after the log sink
 	Faults       emulator.Faults  // injected into the emulator
+	// Remediation, when set, lets serve remediate under this policy
+	// (writable subscriptions and our own identity are filled in).
+	Remediation *remediate.Policy
 }
 
 // Loop is the whole event loop on loopback, in this process: the ARM +
@@ -129,9 +133,17 @@ func (l *Loop) serveStack(_ context.Context, o Options) (http.Handler, error) {
 		l.closers = append(l.closers, func() { _ = f.Close() })
 		sinks = append(sinks, f)
 	}
+	var rem pipeline.Remediator
+	if o.Remediation != nil {
+		pol := *o.Remediation
+		pol.Subscriptions, pol.SelfIDs = subs, []string{emulator.DefaultCallerObjectID}
+		x := remediate.New(l.Reader, pol, o.Logger.Named("remediate"), nil)
+		x.Budget = remediate.SharedBudget(l.State.ClaimEvent, x.Policy().MaxWritesPerHour)
+		rem = x
+	}
 	l.pipeline, err = pipeline.New(pipeline.Config{
 		Reader: l.Reader, Baseline: l.Baseline, State: l.State, Notifiers: append(sinks, o.Notifiers...),
-		Logger: o.Logger.Named("pipeline"), Metrics: l.Metrics,
+		Logger: o.Logger.Named("pipeline"), Metrics: l.Metrics, Remediator: rem,
 	})
 	if err != nil {
 		return nil, err
@@ -206,9 +218,14 @@ func (l *Loop) Reconcile(ctx context.Context) error {
 }
 
 // WaitEvents waits until every event of the changes made so far was
-// delivered to serve and answered: by then serve has evaluated them and
-// notified what it found.
+// delivered to serve and answered, and the remediations they started (and
+// the events of their writes) are done: by then serve has evaluated them
+// and notified what it found.
 func (l *Loop) WaitEvents(ctx context.Context) error {
+	if err := l.Emulator.WaitEvents(ctx); err != nil {
+		return errors.New("events still undelivered: " + err.Error())
+	}
+	l.pipeline.WaitRemediations()
 	if err := l.Emulator.WaitEvents(ctx); err != nil {
 		return errors.New("events still undelivered: " + err.Error())
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vnetdrift/vnetdrift/alert"
 	"github.com/vnetdrift/vnetdrift/estate"
+	"github.com/vnetdrift/vnetdrift/pipeline"
 )
 
 // printer is the walkthrough's notifier: it prints each drift message the
@@ -33,15 +34,22 @@ func (p *printer) Notify(_ context.Context, n alert.Notice) (bool, error) {
 	defer p.mu.Unlock()
 	for _, it := range n.Items {
 		verb := "DETECTED"
-		if it.Resolved {
+		switch {
+		case it.Remediated():
+			verb = "REMEDIATED"
+			p.resolved++
+		case it.Resolved:
 			verb = "RESOLVED"
 			p.resolved++
-		} else {
+		default:
 			p.opened++
 		}
 		f := it.Finding
 		fmt.Fprintf(p.out, "    %s  %-6s %s on %s\n", verb, f.Severity, f.Rule, estate.LastSegment(f.VNetID))
 		fmt.Fprintf(p.out, "              %s\n", f.Message)
+		for _, r := range it.Remediation {
+			fmt.Fprintf(p.out, "              fix %s: %s %s\n", r.Status, r.Request, r.Body)
+		}
 		fmt.Fprintf(p.out, "              %s\n", p.cause(n.By, now))
 		p.got = append(p.got, it)
 	}
@@ -51,8 +59,11 @@ func (p *printer) Notify(_ context.Context, n alert.Notice) (bool, error) {
 // cause says what triggered the evaluation and, for a change, how long
 // after it the message was delivered. The caller holds mu.
 func (p *printer) cause(by alert.Attribution, now time.Time) string {
-	if by.Reconcile {
+	switch {
+	case by.Reconcile:
 		return "found by the timer reconcile"
+	case by.Caller == pipeline.RemediationCaller:
+		return "fixed by vnetdrift and verified by a fresh read"
 	}
 	op := by.OperationName
 	if i := strings.Index(op, "/"); i >= 0 {

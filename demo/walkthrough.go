@@ -17,8 +17,11 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vnetdrift/vnetdrift/alert"
+	"github.com/vnetdrift/vnetdrift/baseline"
+	"github.com/vnetdrift/vnetdrift/detector"
 	"github.com/vnetdrift/vnetdrift/estate"
 	"github.com/vnetdrift/vnetdrift/handler"
+	"github.com/vnetdrift/vnetdrift/remediate"
 )
 
 // stepTimeout bounds one step: its changes, and the delivery and handling
@@ -30,11 +33,17 @@ const stepTimeout = 30 * time.Second
 // stepTimeout), and stops everything it started in any case.
 func Run(ctx context.Context, out io.Writer, log *zap.Logger) error {
 	pr := &printer{out: out}
-	l, err := Start(ctx, Options{Logger: log, Notifiers: []alert.Notifier{pr}})
+	l, err := Start(ctx, Options{Logger: log, Notifiers: []alert.Notifier{pr}, Remediation: &remediate.Policy{Default: remediate.ModeAlert}})
 	if err != nil {
 		return err
 	}
 	defer l.Close()
+	// As `rules: {PEERING_SETTINGS_DRIFT: {mode: remediate}}` in the baseline:
+	// serve repairs that one rule itself; every other rule only alerts.
+	if l.Baseline.Rules == nil {
+		l.Baseline.Rules = map[string]baseline.RuleSetting{}
+	}
+	l.Baseline.Rules[detector.RulePeeringSettingsDrift] = baseline.RuleSetting{Mode: string(remediate.ModeRemediate)}
 	fmt.Fprintf(out, "ARM + Event Grid emulator on %s: the example estate (2 subscriptions, 5 VNets, 2 VPN gateways, 1 on-premises site).\n", l.EmulatorURL)
 	fmt.Fprintf(out, "vnetdrift serve on %s, receiving every change's event on %s.\n", l.ServeURL, handler.WebhookPath)
 	failures := 0

@@ -24,7 +24,7 @@ func TestRunDetectsAndResolvesThroughEvents(t *testing.T) {
 		"DETECTED  high   " + detector.RuleAddressSpaceDrift + " on vnet-spoke-app1-weu",
 		"by dana@contoso.example",
 		"found by the timer reconcile",
-		"RESOLVED  medium " + detector.RulePeeringSettingsDrift + " on vnet-spoke-app3-neu",
+		"REMEDIATED  medium " + detector.RulePeeringSettingsDrift + " on vnet-spoke-app3-neu",
 		"by network-deploy-pipeline",
 		"0 still open",
 	} {

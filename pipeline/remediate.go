@@ -51,7 +51,11 @@ type remediation struct {
 
 	mu       sync.Mutex
 	inFlight map[string]bool        // action keys being applied
-	outcomes map[string]outcomeNote // rule|fingerprint → remediated outcome
+	// outcomes are, by rule|fingerprint, the fixes being sent or verified
+	// as remediated: the evaluation that reports the finding resolved (the
+	// one after the verification, or one triggered earlier by our write's
+	// own event) says "remediated" with it. Other outcomes remove them.
+	outcomes map[string]outcomeNote
 }
 
 type outcomeNote struct {
@@ -66,6 +70,15 @@ func newRemediation(r Remediator, timeout time.Duration) *remediation {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &remediation{rem: r, timeout: timeout, ctx: ctx, cancel: cancel,
 		inFlight: map[string]bool{}, outcomes: map[string]outcomeNote{}}
+}
+
+// WaitRemediations waits for the background remediations started so far
+// (and the re-evaluations they asked for). For tests and the walkthrough:
+// call it when no new event is being handled.
+func (p *Pipeline) WaitRemediations() {
+	if p.rem != nil {
+		p.rem.wg.Wait()
+	}
 }
 
 // observe reports whether a change may be remediated: false for our own writes.
@@ -131,7 +144,7 @@ func (p *Pipeline) startApply(actions []remediate.Action, by alert.Attribution) 
 	if p.rem == nil {
 		return
 	}
-	todo := p.rem.claim(actions)
+	todo := p.rem.claim(actions, p.clock())
 	if len(todo) == 0 {
 		return
 	}
@@ -144,8 +157,9 @@ func (p *Pipeline) startApply(actions []remediate.Action, by alert.Attribution) 
 	})
 }
 
-// claim returns the remediate-mode actions not in flight and marks them.
-func (r *remediation) claim(actions []remediate.Action) []remediate.Action {
+// claim returns the remediate-mode actions not in flight and marks them,
+// with a note for each of their findings.
+func (r *remediation) claim(actions []remediate.Action, now time.Time) []remediate.Action {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var todo []remediate.Action
@@ -155,6 +169,9 @@ func (r *remediation) claim(actions []remediate.Action) []remediate.Action {
 		}
 		r.inFlight[actionKey(a)] = true
 		todo = append(todo, a)
+		for _, f := range a.Findings() {
+			r.outcomes[findingKey(f)] = outcomeNote{r: a.Remediation(alert.RemediationRemediated), expires: now.Add(r.timeout)}
+		}
 	}
 	return todo
 }
@@ -178,9 +195,8 @@ func (p *Pipeline) afterApply(ctx context.Context, outcomes []remediate.Outcome,
 	var extra []alert.Item
 	var touched []string
 	for _, o := range outcomes {
+		p.rem.note(o, now)
 		switch o.Status {
-		case remediate.StatusRemediated:
-			p.rem.note(o, now)
 		case remediate.StatusFailed:
 			extra = p.appendNotice(ctx, extra, o, alert.ReasonRemediationFailed, remediationNoticeTTL, now)
 		case remediate.StatusLoop:
@@ -191,14 +207,25 @@ func (p *Pipeline) afterApply(ctx context.Context, outcomes []remediate.Outcome,
 	if len(extra) > 0 {
 		p.sendExtra(ctx, extra, by)
 	}
-	p.reevaluate(ctx, touched)
+	p.reevaluate(ctx, touched, by)
 }
 
+// note settles the notes of an outcome: a remediated one keeps them (with
+// the body actually sent) for outcomeTTL unless an evaluation already used
+// them; any other outcome drops them.
 func (r *remediation) note(o remediate.Outcome, now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, f := range o.Action.Findings() {
-		r.outcomes[findingKey(f)] = outcomeNote{r: o.Remediation(), expires: now.Add(outcomeTTL)}
+		k := findingKey(f)
+		if _, pending := r.outcomes[k]; !pending {
+			continue
+		}
+		if o.Status == remediate.StatusRemediated {
+			r.outcomes[k] = outcomeNote{r: o.Remediation(), expires: now.Add(outcomeTTL)}
+		} else {
+			delete(r.outcomes, k)
+		}
 	}
 	for k, n := range r.outcomes {
 		if !now.Before(n.expires) {
@@ -240,15 +267,22 @@ func (p *Pipeline) sendExtra(ctx context.Context, items []alert.Item, by alert.A
 	}
 }
 
+// RemediationCaller is the caller named in the attribution of the
+// evaluation that follows our own writes.
+const RemediationCaller = "vnetdrift (remediation)"
+
 // reevaluate asks for a fresh evaluation of the VNets the writes touched,
-// as our own change (never remediated again), and waits for it.
-func (p *Pipeline) reevaluate(ctx context.Context, vnets []string) {
+// as our own change (never remediated again), and waits for it. It carries
+// the correlation ID of the change that led to the writes.
+func (p *Pipeline) reevaluate(ctx context.Context, vnets []string, cause alert.Attribution) {
+	by := alert.Attribution{Caller: RemediationCaller, OperationName: "verify after remediation",
+		CorrelationID: cause.CorrelationID, EventTime: p.clock()}
 	var hints []hint
 	seen := map[estate.Key]bool{}
 	for _, id := range vnets {
 		if k := estate.KeyOf(id); !seen[k] {
 			seen[k] = true
-			hints = append(hints, hint{id: id, by: alert.Attribution{OperationName: "vnetdrift remediation", EventTime: p.clock()}})
+			hints = append(hints, hint{id: id, by: by})
 		}
 	}
 	if len(hints) == 0 {
