@@ -50,7 +50,7 @@ type remediation struct {
 	wg      sync.WaitGroup
 
 	mu       sync.Mutex
-	inFlight map[string]bool        // action keys being applied
+	inFlight map[string]bool // action keys being applied
 	// outcomes are, by rule|fingerprint, the fixes being sent or verified
 	// as remediated: the evaluation that reports the finding resolved (the
 	// one after the verification, or one triggered earlier by our write's
