@@ -1,6 +1,7 @@
 package remediate
 
 import (
+	"errors"
 	"net/netip"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -120,6 +121,22 @@ func gatewayWritable(g *armnetwork.VirtualNetworkGateway) armnetwork.VirtualNetw
 		out.Properties = &armnetwork.VirtualNetworkGatewayPropertiesFormat{}
 	}
 	return out
+}
+
+// errWriteOnlySecret refuses a gateway PUT that could clear a secret.
+var errWriteOnlySecret = errors.New("its point-to-site configuration uses RADIUS, whose shared secret ARM never returns on a read; a PUT of the gateway as read could clear it, so vnetdrift does not write it: fix this gateway by hand")
+
+// writeOnlySecrets reports whether a gateway as read lacks settings that
+// a PUT would need to keep (the RADIUS server secrets are write-only).
+func writeOnlySecrets(g *armnetwork.VirtualNetworkGateway) error {
+	if g.Properties == nil || g.Properties.VPNClientConfiguration == nil {
+		return nil
+	}
+	c := g.Properties.VPNClientConfiguration
+	if c.RadiusServerAddress != nil || len(c.RadiusServers) > 0 {
+		return errWriteOnlySecret
+	}
+	return nil
 }
 
 func prefixStrings(ps []netip.Prefix) []*string {

@@ -129,6 +129,9 @@ func (x *Executor) writeGateway(ctx context.Context, c *armnetwork.VirtualNetwor
 	if err != nil {
 		return fmt.Errorf("reading gateway %q: %w", a.ResourceID, err)
 	}
+	if err := writeOnlySecrets(&got.VirtualNetworkGateway); err != nil {
+		return fmt.Errorf("gateway %q: %w", a.ResourceID, err)
+	}
 	cur := gatewayWritable(&got.VirtualNetworkGateway)
 	body := gatewayWritable(&got.VirtualNetworkGateway)
 	body.Properties.Active, body.Properties.EnableBgp = want.Properties.Active, want.Properties.EnableBgp
