@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,6 +138,21 @@ func (m *Metrics) write(b *strings.Builder) {
 	fmt.Fprintf(b, "vnetdrift_decision_latency_seconds_bucket{le=\"+Inf\"} %d\n", m.decisions.count)
 	fmt.Fprintf(b, "vnetdrift_decision_latency_seconds_sum %s\n", formatFloat(m.decisions.sum))
 	fmt.Fprintf(b, "vnetdrift_decision_latency_seconds_count %d\n", m.decisions.count)
+	writeRuntime(b)
+}
+
+// writeRuntime adds the Go runtime gauges every Prometheus Go client
+// exposes under these names: goroutines (a leak shows here first) and
+// heap in use.
+func writeRuntime(b *strings.Builder) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	family(b, "go_goroutines", "gauge", "Number of goroutines that currently exist.")
+	fmt.Fprintf(b, "go_goroutines %d\n", runtime.NumGoroutine())
+	family(b, "go_memstats_heap_alloc_bytes", "gauge", "Number of heap bytes allocated and still in use.")
+	fmt.Fprintf(b, "go_memstats_heap_alloc_bytes %d\n", ms.HeapAlloc)
+	family(b, "go_memstats_sys_bytes", "gauge", "Number of bytes obtained from the system.")
+	fmt.Fprintf(b, "go_memstats_sys_bytes %d\n", ms.Sys)
 }
 
 func family(b *strings.Builder, name, typ, help string) {

@@ -50,9 +50,12 @@ func TestMetricsText(t *testing.T) {
 		`vnetdrift_decision_latency_seconds_bucket{le="+Inf"} 3`,
 		"vnetdrift_decision_latency_seconds_sum 3602.05",
 		"vnetdrift_decision_latency_seconds_count 3",
+		"# TYPE go_goroutines gauge",
+		"# TYPE go_memstats_heap_alloc_bytes gauge",
 	} {
 		assert.Contains(t, got, line+"\n")
 	}
+	assert.Regexp(t, `(?m)^go_goroutines [1-9][0-9]*$`, got, "this test's own goroutine counts")
 	assert.Less(t, strings.Index(got, `function="OnResourceChange"`), strings.Index(got, `function="Reconcile"`), "sorted")
 	assertExpositionFormat(t, got)
 }
