@@ -13,10 +13,17 @@ import (
 // hands out the owed message if no lease holds it. It is pure. write
 // reports whether next must be stored; an item is only handed out with a
 // write, so that of several instances exactly one gets it.
+//
+// An evaluation's now is taken before its read, so a slow evaluation can
+// arrive after a newer one has recorded: its view is older than the
+// record's last transition and must not undo it (a drift resolved by a
+// fresher read is not re-opened by a stale one, nor the reverse).
 func decide(prev *record, f *detector.Finding, e evaluation) (next record, it *alert.Item, write bool) {
 	switch {
 	case prev == nil && f == nil:
 		return record{}, nil, false
+	case stale(prev, f, e):
+		next = *prev
 	case prev == nil:
 		fresh := record{pk: findingPartition(f.VNetKey()), rk: findingRow(f.Fingerprint)}
 		next, write = opened(fresh, f, e), true
@@ -31,6 +38,20 @@ func decide(prev *record, f *detector.Finding, e evaluation) (next record, it *a
 	}
 	next, it = handOut(next, e)
 	return next, it, write || it != nil
+}
+
+// stale reports whether an evaluation read the state before the stored
+// record's newest observation of the other outcome.
+func stale(prev *record, f *detector.Finding, e evaluation) bool {
+	switch {
+	case prev == nil:
+		return false
+	case f == nil && prev.open:
+		return e.now.Before(prev.lastSeen)
+	case f != nil && !prev.open:
+		return e.now.Before(prev.resolvedAt)
+	}
+	return false
 }
 
 // opened starts an episode: a new finding, or a resolved one back.

@@ -34,6 +34,10 @@ func TestDecideWrites(t *testing.T) {
 		{"re-found with another baseline line", &settled, withLine(hubDrift, 9), e(time.Minute), false, 0},
 		{"repeat due", &settled, &hubDrift, e(time.Hour), true, alert.ReasonRepeat},
 		{"resolved one not found again", resolvedRecord(settled), nil, e(time.Minute), false, 0},
+		{"a read older than the resolution does not re-open", resolvedAt(settled, time.Minute), &hubDrift, e(30 * time.Second), false, 0},
+		{"a read newer than the resolution re-opens", resolvedAt(settled, time.Minute), &hubDrift, e(2 * time.Minute), true, alert.ReasonOpened},
+		{"a read older than the last sighting does not resolve", seenAt(settled, time.Minute), nil, e(30 * time.Second), false, 0},
+		{"a read newer than the last sighting resolves", seenAt(settled, time.Minute), nil, e(2 * time.Minute), true, alert.ReasonResolved},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +55,16 @@ func TestDecideWrites(t *testing.T) {
 func withLine(f detector.Finding, line int) *detector.Finding {
 	f.Line = line
 	return &f
+}
+
+func resolvedAt(r record, at time.Duration) *record {
+	r.open, r.resolvedAt = false, t0.Add(at)
+	return &r
+}
+
+func seenAt(r record, at time.Duration) *record {
+	r.lastSeen = t0.Add(at)
+	return &r
 }
 
 func resolvedRecord(r record) *record {
