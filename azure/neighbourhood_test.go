@@ -121,6 +121,15 @@ func TestLongRetryAfter(t *testing.T) {
 	}
 }
 
+// outlast is one more failure than the client retries.
+func outlast(status int) []int {
+	out := make([]int, maxRetries+1)
+	for i := range out {
+		out[i] = status
+	}
+	return out
+}
+
 func TestReadNeighbourhoodErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -133,12 +142,12 @@ func TestReadNeighbourhoodErrors(t *testing.T) {
 		{name: "peer in a subscription without Reader", targets: []string{spoke1ID}, fail: hubID,
 			faults: []int{403}, wantErr: `reading virtual network "` + hubID + `": not authorized`, status: 403},
 		{name: "server errors outlast the retries", targets: []string{spoke1ID}, fail: hubID,
-			faults: []int{500, 502, 503, 504, 500}, wantErr: `reading virtual network "` + hubID + `"`, status: 500},
+			faults: []int{503, 502, 503, 504, 503, 502, 500}, wantErr: `reading virtual network "` + hubID + `"`, status: 500},
 		{name: "gateway fails", targets: []string{hubID}, fail: hubGWID,
-			faults: []int{503, 503, 503, 503, 503}, wantErr: `reading virtual network gateway "` + hubGWID + `"`, status: 503},
+			faults: outlast(503), wantErr: `reading virtual network gateway "` + hubGWID + `"`, status: 503},
 		{name: "connection list fails", targets: []string{hubID}, fail: hubGWID + "/connections",
-			faults: []int{500, 500, 500, 500, 500}, wantErr: `listing connections of virtual network gateway "` + hubGWID + `"`, status: 500},
-		{name: "server errors within the retries", targets: []string{spoke1ID}, fail: hubID, faults: []int{500, 503, 500, 503}},
+			faults: outlast(500), wantErr: `listing connections of virtual network gateway "` + hubGWID + `"`, status: 500},
+		{name: "server errors within the retries", targets: []string{spoke1ID}, fail: hubID, faults: []int{500, 503, 500, 503, 500, 503}},
 		{name: "not a VNet ID", targets: []string{hubGWID}, wantErr: "want a Microsoft.Network/virtualNetworks"},
 		{name: "not an ID", targets: []string{"hub"}, wantErr: `parsing resource ID "hub"`},
 	}

@@ -84,13 +84,13 @@ func TestReadAllErrors(t *testing.T) {
 		{name: "fallback list fails", subs: []string{subA},
 			setup: func(f *fakeAzure) {
 				f.graphErr = http.StatusForbidden
-				f.fail("/subscriptions/"+subA+"/providers/Microsoft.Network/virtualNetworks", 500, 500, 500, 500, 500)
+				f.fail("/subscriptions/"+subA+"/providers/Microsoft.Network/virtualNetworks", outlast(500)...)
 			},
 			wantErr: `listing virtual networks in subscription "` + subA + `"`},
 		{name: "fallback gateway list fails", subs: []string{subA},
 			setup: func(f *fakeAzure) {
 				f.graphErr = http.StatusForbidden
-				f.fail("/subscriptions/"+subA+"/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways", 500, 500, 500, 500, 500)
+				f.fail("/subscriptions/"+subA+"/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways", outlast(500)...)
 			},
 			wantErr: `listing virtual network gateways in resource group "rg-hub" of subscription "` + subA + `"`},
 	}
