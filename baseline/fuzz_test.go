@@ -16,10 +16,13 @@ import (
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob("testdata/*.yaml")
 	require.NoError(f, err)
-	for _, path := range append(files, examplePath) {
+	for _, path := range files {
 		data, err := os.ReadFile(path)
 		require.NoError(f, err)
 		f.Add(data)
+	}
+	for _, doc := range fuzzSeedDocs(f) {
+		f.Add(doc)
 	}
 	for _, c := range parseErrorCases {
 		f.Add([]byte(c.src))

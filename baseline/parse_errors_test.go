@@ -36,6 +36,7 @@ var parseErrorCases = []parseErrorCase{
 	{"version 0", "version: 0\n", "f.yaml:1: version: unsupported baseline version 0: this build reads version 1"},
 	{"unknown key", "version: 1\nvnet: []\n", "f.yaml:2: vnet: unknown key; want one of defaults, exemptions, localNetworkGateways, receivers, routes, rules, version, vnets"},
 	{"duplicate key", "version: 1\nvnets: []\nvnets: []\n", "f.yaml:3: vnets: duplicate key"},
+	{"duplicate receiver", "version: 1\nreceivers:\n  ops: {teams: [{urlFrom: A}]}\n  ops: {teams: [{urlFrom: B}]}\n", "f.yaml:4: receivers.ops: duplicate key"},
 	{"non-string key", "version: 1\n7: x\n", `f.yaml:2: key int "7": want a string key`},
 	{"merge key", "version: 1\n<<: {vnets: []}\n", `f.yaml:2: key merge "<<": want a string key`},
 	{"defaults unknown flag", "version: 1\ndefaults: {peering: {allowGatewayTransits: true}}\n", "f.yaml:2: defaults.peering.allowGatewayTransits: unknown key; want one of allowForwardedTraffic, allowGatewayTransit, allowVirtualNetworkAccess, useRemoteGateways"},

@@ -128,7 +128,30 @@ func (d *decoder) reserved(dst *yaml.Node, path string, v *yaml.Node) {
 		*dst = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
 	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: tagStr, Value: path}
+	d.noDuplicateKeys(path, v)
 	dst.Content = append(dst.Content, key, d.copyNode(v))
+}
+
+// noDuplicateKeys reports every mapping key repeated within n, at any
+// depth, as the rest of Parse does; the blocks kept raw for other packages
+// would otherwise keep the first or the last value silently.
+func (d *decoder) noDuplicateKeys(path string, n *yaml.Node) {
+	n = d.deref(n)
+	seen := map[string]bool{}
+	for i, c := range n.Content {
+		if d.stop() {
+			return
+		}
+		if n.Kind != yaml.MappingNode || i%2 == 1 {
+			d.noDuplicateKeys(path, c)
+			continue
+		}
+		k := d.deref(c)
+		if seen[k.Value] {
+			d.failf(k, join(path, k.Value), "duplicate key")
+		}
+		seen[k.Value] = true
+	}
 }
 
 // copyNode deep-copies n, replacing aliases by copies of their targets.

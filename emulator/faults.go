@@ -23,6 +23,12 @@ type Faults struct {
 	EventDelay     time.Duration // max extra random delay before a delivery (causes reordering)
 }
 
+// NoFaultsHeader exempts an ARM request from the faults (latency, 429,
+// 5xx) when it has any value, and draws no random number for it: a test
+// makes its own changes through cleanly while the readers under test see
+// the faults.
+const NoFaultsHeader = "x-emulator-no-faults"
+
 // PCG stream numbers of the two random sources.
 const (
 	armStream   = 1

@@ -178,3 +178,25 @@ func TestOptionsValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestNoFaultsHeaderExemptsARequest(t *testing.T) {
+	opts := testOptions()
+	opts.Faults = Faults{ThrottleRate: 1, ServerErrRate: 1}
+	e := newEnv(t, nil, opts)
+	list := e.url + "/subscriptions/" + testSub + "/providers/Microsoft.Network/virtualNetworks?api-version=2025-03-01"
+	tests := []struct {
+		name   string
+		header map[string]string
+		want   int
+	}{
+		{"without the header: faulted", nil, http.StatusTooManyRequests},
+		{"with the header: served", map[string]string{NoFaultsHeader: "1"}, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := rawDo(t, http.MethodGet, list, "", tt.header)
+			assert.Equal(t, tt.want, resp.StatusCode)
+		})
+	}
+	assert.Equal(t, 1, e.srv.Requests()["Faults.429"], "only the request without the header was faulted")
+}

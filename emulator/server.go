@@ -141,17 +141,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.logRequest(r, sw, time.Now())
 	w = sw
 	stampHeaders(w, r)
-	if err := s.faults.sleep(r.Context()); err != nil {
-		return // client went away
+	faulted := r.Header.Get(NoFaultsHeader) == ""
+	if faulted {
+		if err := s.faults.sleep(r.Context()); err != nil {
+			return // client went away
+		}
 	}
 	if e := authenticate(r); e != nil {
 		writeError(w, e)
 		return
 	}
-	if e := s.faults.inject(w); e != nil {
-		s.count("Faults." + fmt.Sprint(e.status))
-		writeError(w, e)
-		return
+	if faulted {
+		if e := s.faults.inject(w); e != nil {
+			s.count("Faults." + fmt.Sprint(e.status))
+			writeError(w, e)
+			return
+		}
 	}
 	if r.URL.Query().Get("api-version") == "" {
 		writeError(w, badRequest("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."))

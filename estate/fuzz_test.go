@@ -14,14 +14,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// fuzzSeeds seeds with the example estate, the az CLI sample, and, when
+// shared/data is beside the repository (CI checks it out at ../shared),
+// every ARM example there, whole and as its 200 response body.
 func fuzzSeeds(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join(sharedExamples, "*.json"))
+	if len(seeds) == 0 {
+		f.Logf("no seeds from %s: shared/data not beside the repository", sharedExamples)
+	}
 	seeds = append(seeds, exampleEstate, "testdata/az-cli-vnet-list.json")
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
 		}
 	}
+	for _, body := range sharedResponseBodies(f) {
+		f.Add(body)
+	}
+	f.Add([]byte("[" + vnetWith("x", deepArray(10_001)) + "]"))
 	f.Add([]byte(`{"data":[{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v","type":"microsoft.network/virtualnetworks","properties":{}}]}`))
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,10 +13,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// sharedEvents holds the real Event Grid and Functions payloads in
+// shared/data beside the repository (CI checks it out at ../shared).
+const sharedEvents = "../../shared/data/events"
+
+// addSeeds seeds a fuzz target with every testdata fixture and, when
+// shared/data is beside the repository, every payload there.
 func addSeeds(f *testing.F) {
-	for _, name := range testdataFiles(f) {
+	shared, err := filepath.Glob(filepath.Join(sharedEvents, "*.json"))
+	require.NoError(f, err)
+	if len(shared) == 0 {
+		f.Logf("no seeds from %s: shared/data not beside the repository", sharedEvents)
+	}
+	for _, name := range append(testdataFiles(f), shared...) {
 		body, err := os.ReadFile(name)
 		require.NoError(f, err)
+		f.Add(body)
+	}
+	for _, body := range hostileSeeds() {
 		f.Add(body)
 	}
 }

@@ -24,7 +24,9 @@ const (
 // AllowUnauthenticated.
 type Config struct {
 	// Subscriptions lists the subscription IDs whose events are handled
-	// (VNETDRIFT_SUBSCRIPTIONS); empty accepts all.
+	// (VNETDRIFT_SUBSCRIPTIONS); empty accepts all. An event is handled
+	// only when both its data.subscriptionId and the subscription of the
+	// changed resource are listed.
 	Subscriptions []string
 	// WebhookKey is the shared key /api/events requires in the
 	// x-vnetdrift-key header or the code query parameter

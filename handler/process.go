@@ -6,8 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"go.uber.org/zap"
+
+	"github.com/vnetdrift/vnetdrift/estate"
+	"github.com/vnetdrift/vnetdrift/eventgrid"
+	"github.com/vnetdrift/vnetdrift/redact"
 )
 
 // Reasons an event is dropped, the label of vnetdrift_events_ignored_total.
@@ -38,9 +41,11 @@ func (l *invocationLog) warn(msg string, fields ...zap.Field) {
 	l.lines = append(l.lines, "warning: "+msg)
 }
 
+// error logs err with any credential it quotes redacted (see redact).
 func (l *invocationLog) error(msg string, err error) {
-	l.log.Error(msg, zap.Error(err))
-	l.lines = append(l.lines, "error: "+msg+": "+err.Error())
+	text := redact.String(err.Error())
+	l.log.Error(msg, zap.String("error", text))
+	l.lines = append(l.lines, "error: "+msg+": "+text)
 }
 
 // eventFields are the log fields naming a change.
@@ -63,12 +68,31 @@ func (s *server) whyIgnore(c eventgrid.Change) (reason, detail string) {
 		return ReasonFailed, fmt.Sprintf("operation did not succeed (%s, status %q)", c.EventType, c.Status)
 	case !c.IsNetwork():
 		return ReasonNonNetwork, fmt.Sprintf("operation %q is not one vnetdrift watches", c.OperationName)
-	case len(s.subs) > 0 && !s.subs[strings.ToLower(c.SubscriptionID)]:
-		return ReasonOtherSubscription, fmt.Sprintf("subscription %q is not configured", c.SubscriptionID)
-	case s.seen.contains(c.EventID):
+	}
+	if sub, other := s.otherSubscription(c); other {
+		return ReasonOtherSubscription, fmt.Sprintf("subscription %q is not configured", sub)
+	}
+	if s.seen.contains(c.EventID) {
 		return ReasonDuplicate, "already handled recently"
 	}
 	return "", ""
+}
+
+// otherSubscription returns a subscription of c that is not configured
+// and true, or false when all are (or none is configured). Both the one
+// the event names and that of the changed resource count: the pipeline
+// reads the resource, so data.subscriptionId alone must not let a
+// resource of another subscription through.
+func (s *server) otherSubscription(c eventgrid.Change) (string, bool) {
+	if len(s.subs) == 0 {
+		return "", false
+	}
+	for _, id := range []string{c.SubscriptionID, estate.SubscriptionOf(c.ResourceID())} {
+		if !s.subs[strings.ToLower(id)] {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // handle drops what is not to be handled, passes the rest to the pipeline

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,15 +17,16 @@ import (
 
 	"github.com/vnetdrift/vnetdrift/baseline"
 	"github.com/vnetdrift/vnetdrift/detector"
+	"github.com/vnetdrift/vnetdrift/estate"
 )
 
 // FuzzParseRouting checks that ParseRouting never panics and that a
 // document baseline.Parse and ParseRouting both accept is valid against
 // baseline/schema.json.
 func FuzzParseRouting(f *testing.F) {
-	reserved, err := os.ReadFile("../baseline/testdata/reserved.yaml")
-	require.NoError(f, err)
-	f.Add(reserved)
+	for _, doc := range routingSeedDocs(f) {
+		f.Add(doc)
+	}
 	f.Add([]byte("version: 1\n" + fullRouting))
 	for _, tt := range routingErrors {
 		f.Add([]byte("version: 1\n" + tt.src))
@@ -54,6 +56,33 @@ func FuzzParseRouting(f *testing.F) {
 		require.NoError(t, err)
 		assert.NoError(t, schema.Validate(inst), "accepted by Parse and ParseRouting, rejected by the schema")
 	})
+}
+
+// sharedEstate is the estate of Azure's ARM examples in shared/data
+// beside the repository (CI checks it out at ../shared).
+const sharedEstate = "../../shared/data/arm-examples/estate-from-examples.json"
+
+// routingSeedDocs returns the baseline testdata and example documents and,
+// when shared/data is there, the baseline captured from its estate.
+func routingSeedDocs(tb testing.TB) [][]byte {
+	tb.Helper()
+	paths, err := filepath.Glob("../baseline/testdata/*.yaml")
+	require.NoError(tb, err)
+	var docs [][]byte
+	for _, path := range append(paths, "../examples/baseline.example.yaml", "../examples/baseline.yaml") {
+		data, err := os.ReadFile(path)
+		require.NoError(tb, err)
+		docs = append(docs, data)
+	}
+	if _, err := os.Stat(sharedEstate); err != nil {
+		tb.Logf("no seed from %s: shared/data not beside the repository", sharedEstate)
+		return docs
+	}
+	e, err := estate.Load(sharedEstate)
+	require.NoError(tb, err)
+	captured, err := baseline.Marshal(baseline.Capture(e))
+	require.NoError(tb, err)
+	return append(docs, captured)
 }
 
 // jsonable turns a decoded YAML value into one encoding/json can write,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"github.com/vnetdrift/vnetdrift/handler"
+	"github.com/vnetdrift/vnetdrift/redact"
 )
 
 // Lazy is a handler.Pipeline whose Pipeline is built in the background,
@@ -70,7 +71,7 @@ func (l *Lazy) start() {
 		switch {
 		case err != nil:
 			l.err, l.failedAt = err, time.Now()
-			l.log.Error("starting the pipeline failed; events are answered 500 until it starts", zap.Error(err))
+			l.log.Error("starting the pipeline failed; events are answered 500 until it starts", zap.String("error", redact.String(err.Error())))
 		case l.closed:
 			p.Close()
 		default:

@@ -2,12 +2,16 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"github.com/vnetdrift/vnetdrift/handler"
@@ -59,4 +63,20 @@ func TestLazyWaitsWithinTheCallersContext(t *testing.T) {
 	close(release)
 	l.Close()
 	assert.Error(t, l.Handle(context.Background(), nil), "closed")
+}
+
+// A failed start is logged without the SAS signature or account key an
+// Azure SDK error quotes.
+func TestLazyLogsAFailedBuildRedacted(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	leak := errors.New(`creating table: Post "https://acct.table.core.windows.net/Tables?sv=2022&sig=SASSECRET4": dial tcp: no such host; AccountKey=KEYSECRET==`)
+	l := NewLazy(func(context.Context) (*Pipeline, error) { return nil, leak }, zap.New(core))
+	t.Cleanup(l.Close)
+	require.Error(t, l.Handle(context.Background(), []eventgrid.Change{vnetWrite(spoke1, "e1", time.Now())}))
+	entries := logs.FilterMessageSnippet("starting the pipeline failed").All()
+	require.Len(t, entries, 1)
+	text := fmt.Sprint(entries[0].ContextMap())
+	assert.Contains(t, text, "acct.table.core.windows.net/Tables?<redacted>")
+	assert.NotContains(t, text, "SASSECRET4")
+	assert.NotContains(t, text, "KEYSECRET")
 }
