@@ -8,7 +8,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -s -w -X github.com/vnetdrift/vnetdrift/cli.Version=$(VERSION)
 
 
-.PHONY: all build test unit lint fuzz fuzz-short run dev bench bench-events clean package
+.PHONY: all build test unit lint fuzz fuzz-short run dev bench bench-events soak clean package
 
 all: build
 
@@ -20,12 +20,14 @@ test: lint unit fuzz-short
 
 unit:
 	$(GO) test -race -count=1 ./...
+	cd bench/opa && $(GO) test -count=1 ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	cd bench/opa && $(GO) vet ./... && $(STATICCHECK) ./...
 
 ## fuzz-short: every fuzz target for $(FUZZTIME) (CI); `make fuzz FUZZTIME=10m` for a long run.
 fuzz-short fuzz:
@@ -45,13 +47,22 @@ run:
 dev:
 	$(GO) run . dev
 
-## bench: benchmarks; results are recorded in docs/PERFORMANCE.md.
+## bench: measure everything and write docs/PERFORMANCE.md and docs/img/scan-scaling.svg (bench/perfreport;
+## ~10 minutes on 2 cores). Overrides: BENCH_SIZES=1000,10000 (estate sizes, default 1000,10000,50000),
+## BENCH_RUNS (scan runs, default 3), BENCH_COUNT (event benchmark runs, default 3), BENCH_FLAGS (more flags).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./detector/ ./estate/ ./bench/...
+	$(GO) run ./bench/perfreport $(if $(BENCH_SIZES),-sizes $(BENCH_SIZES)) $(if $(BENCH_RUNS),-runs $(BENCH_RUNS)) $(if $(BENCH_COUNT),-count $(BENCH_COUNT)) $(BENCH_FLAGS)
 
-## bench-events: only the event pipeline's benchmarks (docs/PERFORMANCE.md, "Event pipeline"); ~2 minutes.
+## bench-events: only the event pipeline's benchmarks, printed, nothing written; ~1 minute.
+## `make bench-events BENCH=.` runs every Go benchmark of detector/, estate/ and bench/ instead.
 bench-events:
-	$(GO) test -run '^$$' -bench 'EventBurst|SingleChange|ServeStartup' ./bench/
+	$(GO) run ./bench/perfreport -gotest '$(or $(BENCH),EventBurst|SingleChange|ServeStartup)'
+
+## soak: the full reliability run (1,000 events, 100 drifts, two serve instances sharing Azurite, 30 % ARM faults);
+## needs Azurite and maildev: eval "$$(.ci/azurite.sh start >/dev/null; .ci/azurite.sh env)"; eval "$$(.ci/maildev.sh start)".
+## The short version (200 events) runs in `make unit`.
+soak:
+	VNETDRIFT_SOAK=full $(GO) test -count=1 -timeout 30m -run '^TestSoak$$' -v ./e2e/
 
 clean:
 	rm -rf bin dist

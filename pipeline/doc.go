@@ -9,7 +9,8 @@
 // Affected maps a change to VNet IDs with an Index of last-known topology
 // (baseline plus every read), so the remote side of a deleted peering is
 // still found. The coalescer gathers hints into batches: a batch starts
-// once hints have settled (Config.Settle) or waited a window, one batch
+// once hints have settled (Config.Settle) or waited a window — a lone
+// change on an idle pipeline (LoneChangeVNets) starts at once — one batch
 // runs at a time (hints arriving meanwhile form the next), and each VNet
 // is evaluated at most once per window. A Handle call returns only when
 // evaluations that started after it arrived have covered all its VNets.
@@ -17,6 +18,12 @@
 // ReadNeighbourhood call, so VNets that share a hub share its reads, plus
 // a second read for remote VNets the baseline declares that the state no
 // longer links to.
+//
+// With a Remediator, each evaluation also plans the fixes for its findings
+// (shown in the messages), and sends the remediate-mode ones in the
+// background after the event is answered; the touched VNets are then
+// evaluated again as our own change, whose "resolved" says "remediated".
+// Changes made by our own identity are evaluated but never remediated.
 //
 // # Delivery guarantees
 //
