@@ -132,12 +132,22 @@ type Notice struct {
 	Digest bool        // a reconcile sweep: one summary message instead of one per change
 }
 
+// ReadSpan is when an evaluation read Azure: from the start of its reads
+// to the end. Every state it saw existed at some moment within it, so of
+// two evaluations only one that started after the other ended is surely
+// the newer view.
+type ReadSpan struct{ Start, End time.Time }
+
+// At is the span of an evaluation that read at one instant t.
+func At(t time.Time) ReadSpan { return ReadSpan{Start: t, End: t} }
+
 // State is the lifecycle of every finding, shared by all instances of the
 // function. Implementations: in memory (one instance, local runs) and Azure
 // Table Storage (scale-out).
 type State interface {
 	// Record stores the findings of an evaluation that covered scope (nil:
-	// every VNet) at now and returns the items that need a message: new
+	// every VNet) with reads during read, and returns the items that need
+	// a message: new
 	// findings (opened), findings of scoped VNets that are gone (resolved),
 	// open findings whose last message is older than repeat, whose exemption
 	// expired, or whose earlier message failed. Exempted findings are stored
@@ -145,8 +155,12 @@ type State interface {
 	// same transition concurrently, exactly one gets the item; an item
 	// handed out is claimed for a short lease so that a slow sender and a
 	// redelivery do not both send it. On error, the items already handed
-	// out are still returned: send them.
-	Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by Attribution, now time.Time, repeat time.Duration) ([]Item, error)
+	// out are still returned: send them. An evaluation that started before
+	// the evaluation behind a finding's last transition (opened, resolved)
+	// ended cannot tell which view is newer and does not undo it: the next
+	// evaluation decides. read.Start is the evaluation's "now" (first seen,
+	// resolved at, repeats).
+	Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by Attribution, read ReadSpan, repeat time.Duration) ([]Item, error)
 	// Notified records the delivery of items Record handed out. An item
 	// with Partial false is complete and stops being returned by Record
 	// until its next transition or repeat. An item with Partial true had

@@ -21,7 +21,7 @@ import (
 func evaluate(t *testing.T, st alert.State, d *Dispatcher, found []detector.Finding, by alert.Attribution, now time.Time) error {
 	t.Helper()
 	ctx := context.Background()
-	items, err := st.Record(ctx, []estate.Key{estate.KeyOf(hubID)}, found, by, now, d.RepeatInterval())
+	items, err := st.Record(ctx, []estate.Key{estate.KeyOf(hubID)}, found, by, alert.At(now), d.RepeatInterval())
 	require.NoError(t, err)
 	delivered, _, sendErr := d.Send(ctx, alert.Notice{By: by, Items: items})
 	require.NoError(t, st.Notified(ctx, delivered, now))

@@ -34,7 +34,7 @@ const (
 // as Partial, so the state hands it out again for the missing notifiers
 // once its lease ends, and the evaluation fails (transient).
 func (p *Pipeline) decide(ctx context.Context, scope []estate.Key, findings []detector.Finding, by alert.Attribution, now time.Time, digest bool, actions []remediate.Action) (int, error) {
-	items, err := p.state.Record(ctx, scope, findings, by, now, p.repeat)
+	items, err := p.state.Record(ctx, scope, findings, by, alert.ReadSpan{Start: now, End: p.clock()}, p.repeat)
 	if err != nil {
 		return 0, handler.Transient(fmt.Errorf("recording %d findings: %w", len(findings), err))
 	}

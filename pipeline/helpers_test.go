@@ -150,14 +150,14 @@ type recordingState struct {
 	recordErr error
 }
 
-func (s *recordingState) Record(ctx context.Context, scope []estate.Key, fs []detector.Finding, by alert.Attribution, now time.Time, repeat time.Duration) ([]alert.Item, error) {
+func (s *recordingState) Record(ctx context.Context, scope []estate.Key, fs []detector.Finding, by alert.Attribution, read alert.ReadSpan, repeat time.Duration) ([]alert.Item, error) {
 	s.mu.Lock()
 	err := s.recordErr
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	return s.State.Record(ctx, scope, fs, by, now, repeat)
+	return s.State.Record(ctx, scope, fs, by, read, repeat)
 }
 
 func (s *recordingState) Notified(ctx context.Context, its []alert.Item, now time.Time) error {

@@ -47,7 +47,7 @@ func BenchmarkRecordSteady(b *testing.B) {
 		for _, n := range []int{100, 1000} {
 			b.Run(fmt.Sprintf("%s/%d", name, n), func(b *testing.B) {
 				st, fs := mk(), benchFindings(n)
-				items, err := st.Record(ctx, nil, fs, timer, t0, time.Hour)
+				items, err := st.Record(ctx, nil, fs, timer, alert.At(t0), time.Hour)
 				if err != nil || len(items) != n {
 					b.Fatal(err, len(items))
 				}
@@ -56,7 +56,7 @@ func BenchmarkRecordSteady(b *testing.B) {
 				}
 				b.ResetTimer()
 				for b.Loop() {
-					if _, err := st.Record(ctx, nil, fs, timer, t0.Add(time.Minute), time.Hour); err != nil {
+					if _, err := st.Record(ctx, nil, fs, timer, alert.At(t0.Add(time.Minute)), time.Hour); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -73,7 +73,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			st := mk()
 			fs := benchFindings(1000)
-			if _, err := st.Record(ctx, nil, fs, timer, t0, time.Hour); err != nil {
+			if _, err := st.Record(ctx, nil, fs, timer, alert.At(t0), time.Hour); err != nil {
 				b.Fatal(err)
 			}
 			scope, one := keys("vnet000"), fs[:10]
@@ -82,7 +82,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 			for b.Loop() {
 				now = now.Add(time.Minute)
 				for _, found := range [][]detector.Finding{one, nil} {
-					items, err := st.Record(ctx, scope, found, alice, now, time.Hour)
+					items, err := st.Record(ctx, scope, found, alice, alert.At(now), time.Hour)
 					if err != nil || len(items) != 10 {
 						b.Fatal(err, len(items))
 					}

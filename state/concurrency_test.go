@@ -51,14 +51,14 @@ func TestStateConcurrentInstancesHandOutEachTransitionOnce(t *testing.T) {
 			const racers = 8
 
 			opened := race(t, st, racers, func(s alert.State) ([]alert.Item, error) {
-				return s.Record(ctx, nil, findings, alice, t0, time.Hour)
+				return s.Record(ctx, nil, findings, alice, alert.At(t0), time.Hour)
 			})
 			assert.Equal(t, len(findings), len(opened), "every finding opened exactly once")
 			assert.Equal(t, len(findings), countDistinct(opened, alert.ReasonOpened))
 			require.NoError(t, a.Notified(ctx, opened, t0))
 
 			resolved := race(t, st, racers, func(s alert.State) ([]alert.Item, error) {
-				return s.Record(ctx, keys("vnet0", "vnet1", "vnet2"), nil, bob, t0.Add(time.Minute), time.Hour)
+				return s.Record(ctx, keys("vnet0", "vnet1", "vnet2"), nil, bob, alert.At(t0.Add(time.Minute)), time.Hour)
 			})
 			assert.Equal(t, len(findings), len(resolved), "every finding resolved exactly once")
 			assert.Equal(t, len(findings), countDistinct(resolved, alert.ReasonResolved))
@@ -80,7 +80,7 @@ func TestStateConcurrentPartialDeliveriesMerge(t *testing.T) {
 		t.Run(impl.name, func(t *testing.T) {
 			a, b := impl.pair(t)
 			ctx := context.Background()
-			items, err := a.Record(ctx, nil, fs(hubDrift), alice, t0, time.Hour)
+			items, err := a.Record(ctx, nil, fs(hubDrift), alice, alert.At(t0), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, items, 1)
 			targets := []string{"a/teams/0", "a/email/0", "b/teams/0", "b/teams/1", "sink/eventgrid", "sink/log"}
@@ -93,7 +93,7 @@ func TestStateConcurrentPartialDeliveriesMerge(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			again, err := b.Record(ctx, nil, fs(hubDrift), timer, t0.Add(2*time.Minute), time.Hour)
+			again, err := b.Record(ctx, nil, fs(hubDrift), timer, alert.At(t0.Add(2*time.Minute)), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, again, 1)
 			assert.ElementsMatch(t, targets, again[0].Delivered, "no report lost")

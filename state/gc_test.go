@@ -22,7 +22,7 @@ func TestStateDeletesOldResolvedRecords(t *testing.T) {
 				for _, n := range found {
 					fs2 = append(fs2, fnd(n, "ADDRESS_SPACE_DRIFT"))
 				}
-				items, err := st.Record(ctx, nil, fs2, alice, t0.Add(at), time.Hour)
+				items, err := st.Record(ctx, nil, fs2, alice, alert.At(t0.Add(at)), time.Hour)
 				require.NoError(t, err)
 				require.NoError(t, st.Notified(ctx, items, t0.Add(at)))
 			}

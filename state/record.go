@@ -24,9 +24,12 @@ type record struct {
 	lastSeen     time.Time // last evaluation that found it (to within touchEvery)
 	lastNotified time.Time // last complete delivery
 	resolvedAt   time.Time
-	openedBy     alert.Attribution
-	exempt       bool // an exemption covered it at the last evaluation
-	announced    bool // some target got an open-kind message this episode
+	// settled is when the reads behind the last transition (opened or
+	// resolved) ended: an evaluation that started earlier is not newer.
+	settled   time.Time
+	openedBy  alert.Attribution
+	exempt    bool // an exemption covered it at the last evaluation
+	announced bool // some target got an open-kind message this episode
 
 	pending    alert.Reason // the message owed; 0: none
 	gen        int32        // changes with pending
@@ -37,7 +40,8 @@ type record struct {
 
 // evaluation is what decides a transition besides the record itself.
 type evaluation struct {
-	now    time.Time
+	now    time.Time // when its reads started
+	end    time.Time // when its reads ended
 	by     alert.Attribution
 	repeat time.Duration // 0: no repeats
 	lease  time.Duration

@@ -33,6 +33,7 @@ type row struct {
 	LastSeen     string `json:",omitempty"`
 	LastNotified string `json:",omitempty"`
 	ResolvedAt   string `json:",omitempty"`
+	Settled      string `json:",omitempty"` // end of the reads behind the last transition
 	Exempt       bool   `json:",omitempty"`
 	Announced    bool   `json:",omitempty"`
 	Pending      int32  `json:",omitempty"` // alert.Reason
@@ -159,7 +160,7 @@ func toRow(r record) (row, error) {
 		PartitionKey: r.pk, RowKey: r.rk, ETag: r.etag, Kind: kindFinding,
 		Status: "resolved", VNet: string(r.finding.VNetKey()), Finding: f, Line: int32(r.finding.Line), OpenedBy: string(by),
 		FirstSeen: formatTime(r.firstSeen), LastSeen: formatTime(r.lastSeen), LastNotified: formatTime(r.lastNotified),
-		ResolvedAt: formatTime(r.resolvedAt), Exempt: r.exempt, Announced: r.announced,
+		ResolvedAt: formatTime(r.resolvedAt), Settled: formatTime(r.settled), Exempt: r.exempt, Announced: r.announced,
 		Pending: int32(r.pending), Gen: r.gen, Attempts: r.attempts, LeaseUntil: formatTime(r.leaseUntil),
 	}
 	if r.open {
@@ -223,7 +224,7 @@ func fromRow(w row) (record, error) {
 	}{
 		{"FirstSeen", w.FirstSeen, &r.firstSeen}, {"LastSeen", w.LastSeen, &r.lastSeen},
 		{"LastNotified", w.LastNotified, &r.lastNotified}, {"ResolvedAt", w.ResolvedAt, &r.resolvedAt},
-		{"LeaseUntil", w.LeaseUntil, &r.leaseUntil},
+		{"LeaseUntil", w.LeaseUntil, &r.leaseUntil}, {"Settled", w.Settled, &r.settled},
 	}
 	for _, t := range times {
 		v, err := parseTime(t.name, t.s)

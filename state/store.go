@@ -30,7 +30,11 @@ var _ alert.State = (*store)(nil)
 func (s *store) String() string { return s.name }
 
 // Record implements alert.State.
-func (s *store) Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by alert.Attribution, now time.Time, repeat time.Duration) ([]alert.Item, error) {
+func (s *store) Record(ctx context.Context, scope []estate.Key, findings []detector.Finding, by alert.Attribution, read alert.ReadSpan, repeat time.Duration) ([]alert.Item, error) {
+	now := read.Start
+	if read.End.Before(now) {
+		read.End = now
+	}
 	in := inScope(scope)
 	current := map[string]*detector.Finding{}
 	for i := range findings {
@@ -58,7 +62,7 @@ func (s *store) Record(ctx context.Context, scope []estate.Key, findings []detec
 			prev[k] = &r
 		}
 	}
-	e := evaluation{now: now, by: by, repeat: repeat, lease: s.o.lease, touch: touchEvery}
+	e := evaluation{now: now, end: read.End, by: by, repeat: repeat, lease: s.o.lease, touch: touchEvery}
 	items, err := s.apply(ctx, keysOf(current, prev), current, prev, e)
 	s.collect(ctx, garbage)
 	return items, err

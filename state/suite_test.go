@@ -168,7 +168,7 @@ func runScenario(t *testing.T, st [2]alert.State, repeat time.Duration, steps []
 			require.NoError(t, st[s.instance].Notified(ctx, got[s.late-1], now), "step %d", i+1)
 			continue
 		}
-		items, err := st[s.instance].Record(ctx, keys(s.scope...), s.found, s.by, now, repeat)
+		items, err := st[s.instance].Record(ctx, keys(s.scope...), s.found, s.by, alert.At(now), repeat)
 		require.NoError(t, err, "step %d", i+1)
 		require.Equal(t, s.want, nilIfEmpty(describeAll(items)), "step %d at %v", i+1, s.at)
 		got[i] = items
@@ -197,7 +197,7 @@ func TestStateItemFields(t *testing.T) {
 			ctx := context.Background()
 			f := hubDrift
 			f.Line = 12
-			items, err := st.Record(ctx, nil, fs(f), alice, t0, time.Hour)
+			items, err := st.Record(ctx, nil, fs(f), alice, alert.At(t0), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, items, 1)
 			it := items[0]
@@ -214,7 +214,7 @@ func TestStateItemFields(t *testing.T) {
 			later := t0.Add(time.Hour)
 			changed := f
 			changed.Actual = "10.2.0.0/16"
-			items, err = st.Record(ctx, keys("hub"), fs(changed), bob, later, time.Hour)
+			items, err = st.Record(ctx, keys("hub"), fs(changed), bob, alert.At(later), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, items, 1)
 			assert.Equal(t, alert.ReasonRepeat, items[0].Reason)
@@ -223,14 +223,14 @@ func TestStateItemFields(t *testing.T) {
 			assert.Equal(t, alice.EventID, items[0].OpenedBy.EventID, "the change that opened it stays")
 			require.NoError(t, st.Notified(ctx, items, later))
 
-			items, err = st.Record(ctx, keys("hub"), nil, bob, later.Add(time.Minute), time.Hour)
+			items, err = st.Record(ctx, keys("hub"), nil, bob, alert.At(later.Add(time.Minute)), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, items, 1)
 			assert.True(t, items[0].Resolved)
 			assert.Equal(t, "10.2.0.0/16", items[0].Finding.Actual, "a resolution carries the last finding")
 			require.NoError(t, st.Notified(ctx, items, later))
 
-			items, err = st.Record(ctx, keys("hub"), fs(f), bob, later.Add(2*time.Minute), time.Hour)
+			items, err = st.Record(ctx, keys("hub"), fs(f), bob, alert.At(later.Add(2*time.Minute)), time.Hour)
 			require.NoError(t, err)
 			require.Len(t, items, 1)
 			assert.Equal(t, bob.EventID, items[0].OpenedBy.EventID, "a new episode has its own opener")
@@ -244,12 +244,12 @@ func TestStateOpen(t *testing.T) {
 		t.Run(impl.name, func(t *testing.T) {
 			st, other := impl.pair(t)
 			ctx := context.Background()
-			_, err := st.Record(ctx, nil, fs(spokeDrift, hubPeering, hubExempted), alice, t0, time.Hour)
+			_, err := st.Record(ctx, nil, fs(spokeDrift, hubPeering, hubExempted), alice, alert.At(t0), time.Hour)
 			require.NoError(t, err)
 			open, err := other.Open(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, fs(hubExempted, hubPeering, spokeDrift), open, "exempted findings are open too; sorted by VNet, rule")
-			_, err = st.Record(ctx, keys("hub"), nil, bob, t0.Add(time.Minute), time.Hour)
+			_, err = st.Record(ctx, keys("hub"), nil, bob, alert.At(t0.Add(time.Minute)), time.Hour)
 			require.NoError(t, err)
 			open, err = other.Open(ctx)
 			require.NoError(t, err)

@@ -40,24 +40,20 @@ func decide(prev *record, f *detector.Finding, e evaluation) (next record, it *a
 	return next, it, write || it != nil
 }
 
-// stale reports whether an evaluation read the state before the stored
-// record's newest observation of the other outcome.
+// stale reports whether an evaluation that would make a transition
+// started reading before the reads behind the record's last transition
+// ended: its view may be the older one (the soak test saw a slow
+// evaluation, whose reads began before a fix, re-open the drift a newer
+// one had resolved), so it changes nothing and the next evaluation decides.
 func stale(prev *record, f *detector.Finding, e evaluation) bool {
-	switch {
-	case prev == nil:
-		return false
-	case f == nil && prev.open:
-		return e.now.Before(prev.lastSeen)
-	case f != nil && !prev.open:
-		return e.now.Before(prev.resolvedAt)
-	}
-	return false
+	transition := prev != nil && (f == nil) == prev.open
+	return transition && e.now.Before(prev.settled)
 }
 
 // opened starts an episode: a new finding, or a resolved one back.
 func opened(r record, f *detector.Finding, e evaluation) record {
 	r.finding, r.open = *f, true
-	r.firstSeen, r.lastSeen, r.resolvedAt = e.now, e.now, time.Time{}
+	r.firstSeen, r.lastSeen, r.resolvedAt, r.settled = e.now, e.now, time.Time{}, e.end
 	r.openedBy, r.exempt, r.announced = e.by, f.Exemption != nil, false
 	if r.exempt {
 		return r.owe(0)
@@ -68,7 +64,7 @@ func opened(r record, f *detector.Finding, e evaluation) record {
 // resolved ends an episode. Only a drift someone was told about gets a
 // "resolved" message, and an exempted one never does.
 func resolved(r record, e evaluation) record {
-	r.open, r.resolvedAt = false, e.now
+	r.open, r.resolvedAt, r.settled = false, e.now, e.end
 	if r.announced && !r.exempt {
 		return r.owe(alert.ReasonResolved)
 	}

@@ -34,10 +34,10 @@ func TestDecideWrites(t *testing.T) {
 		{"re-found with another baseline line", &settled, withLine(hubDrift, 9), e(time.Minute), false, 0},
 		{"repeat due", &settled, &hubDrift, e(time.Hour), true, alert.ReasonRepeat},
 		{"resolved one not found again", resolvedRecord(settled), nil, e(time.Minute), false, 0},
-		{"a read older than the resolution does not re-open", resolvedAt(settled, time.Minute), &hubDrift, e(30 * time.Second), false, 0},
-		{"a read newer than the resolution re-opens", resolvedAt(settled, time.Minute), &hubDrift, e(2 * time.Minute), true, alert.ReasonOpened},
-		{"a read older than the last sighting does not resolve", seenAt(settled, time.Minute), nil, e(30 * time.Second), false, 0},
-		{"a read newer than the last sighting resolves", seenAt(settled, time.Minute), nil, e(2 * time.Minute), true, alert.ReasonResolved},
+		{"reads that began before the resolving reads ended do not re-open", resolvedAt(settled, time.Minute), &hubDrift, e(30 * time.Second), false, 0},
+		{"reads that began after the resolving reads ended re-open", resolvedAt(settled, time.Minute), &hubDrift, e(2 * time.Minute), true, alert.ReasonOpened},
+		{"reads that began before the opening reads ended do not resolve", settledAt(settled, time.Minute), nil, e(30 * time.Second), false, 0},
+		{"reads that began after the opening reads ended resolve", settledAt(settled, time.Minute), nil, e(2 * time.Minute), true, alert.ReasonResolved},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,13 +57,15 @@ func withLine(f detector.Finding, line int) *detector.Finding {
 	return &f
 }
 
-func resolvedAt(r record, at time.Duration) *record {
-	r.open, r.resolvedAt = false, t0.Add(at)
+// resolvedAt is r resolved by reads that began at t0 and ended at t0+end.
+func resolvedAt(r record, end time.Duration) *record {
+	r.open, r.resolvedAt, r.settled = false, t0, t0.Add(end)
 	return &r
 }
 
-func seenAt(r record, at time.Duration) *record {
-	r.lastSeen = t0.Add(at)
+// settledAt is r opened by reads that ended at t0+end.
+func settledAt(r record, end time.Duration) *record {
+	r.settled = t0.Add(end)
 	return &r
 }
 
@@ -91,4 +93,30 @@ func TestSameFinding(t *testing.T) {
 	assert.False(t, sameFinding(a, b))
 	assert.False(t, sameFinding(a, hubDrift))
 	assert.True(t, sameFinding(hubDrift, *withLine(hubDrift, 4)))
+}
+
+// Two instances whose evaluations overlap: A's reads start first and end
+// last; B's start later and end first. Whichever records second made the
+// other's view undecidable and changes nothing; a later evaluation decides.
+func TestOverlappingEvaluationsDoNotFlap(t *testing.T) {
+	open := record{pk: "p", rk: "r", finding: hubDrift, open: true, firstSeen: t0, lastSeen: t0, lastNotified: t0, announced: true}
+	span := func(start, end time.Duration) evaluation {
+		return evaluation{now: t0.Add(start), end: t0.Add(end), repeat: time.Hour, lease: time.Minute, touch: touchEvery}
+	}
+	// B (10s–20s) resolves first.
+	resolved, it, write := decide(&open, nil, span(10*time.Second, 20*time.Second))
+	assert.True(t, write)
+	if assert.NotNil(t, it) {
+		assert.Equal(t, alert.ReasonResolved, it.Reason)
+	}
+	// A (5s–40s) saw the drift, perhaps before the fix: not a re-opening.
+	next, it, _ := decide(&resolved, &hubDrift, span(5*time.Second, 40*time.Second))
+	assert.Nil(t, it)
+	assert.False(t, next.open)
+	// An evaluation that began after B's reads ended and still sees it: re-opened.
+	next, it, _ = decide(&resolved, &hubDrift, span(21*time.Second, 25*time.Second))
+	assert.True(t, next.open)
+	if assert.NotNil(t, it) {
+		assert.Equal(t, alert.ReasonOpened, it.Reason)
+	}
 }
