@@ -36,6 +36,7 @@ var parseErrorCases = []parseErrorCase{
 	{"version 0", "version: 0\n", "f.yaml:1: version: unsupported baseline version 0: this build reads version 1"},
 	{"unknown key", "version: 1\nvnet: []\n", "f.yaml:2: vnet: unknown key; want one of defaults, exemptions, localNetworkGateways, receivers, routes, rules, version, vnets"},
 	{"duplicate key", "version: 1\nvnets: []\nvnets: []\n", "f.yaml:3: vnets: duplicate key"},
+	{"list as a receiver key", "version: 1\nreceivers:\n  ops: {[]}\n", "f.yaml:3: receivers: a key must be a plain value, not a list or a mapping"},
 	{"duplicate receiver", "version: 1\nreceivers:\n  ops: {teams: [{urlFrom: A}]}\n  ops: {teams: [{urlFrom: B}]}\n", "f.yaml:4: receivers.ops: duplicate key"},
 	{"non-string key", "version: 1\n7: x\n", `f.yaml:2: key int "7": want a string key`},
 	{"merge key", "version: 1\n<<: {vnets: []}\n", `f.yaml:2: key merge "<<": want a string key`},

@@ -132,8 +132,8 @@ func (d *decoder) reserved(dst *yaml.Node, path string, v *yaml.Node) {
 	dst.Content = append(dst.Content, key, d.copyNode(v))
 }
 
-// noDuplicateKeys reports every mapping key repeated within n, at any
-// depth, as the rest of Parse does; the blocks kept raw for other packages
+// noDuplicateKeys reports every mapping key repeated within n, and every
+// key that is not a plain value, at any depth, as the rest of Parse does; the blocks kept raw for other packages
 // would otherwise keep the first or the last value silently.
 func (d *decoder) noDuplicateKeys(path string, n *yaml.Node) {
 	n = d.deref(n)
@@ -147,6 +147,10 @@ func (d *decoder) noDuplicateKeys(path string, n *yaml.Node) {
 			continue
 		}
 		k := d.deref(c)
+		if k.Kind != yaml.ScalarNode {
+			d.failf(k, path, "a key must be a plain value, not a list or a mapping")
+			continue
+		}
 		if seen[k.Value] {
 			d.failf(k, join(path, k.Value), "duplicate key")
 		}
