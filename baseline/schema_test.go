@@ -1,35 +1,22 @@
 package baseline
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
+	"github.com/vnetdrift/vnetdrift/baseline/schematest"
 	"github.com/vnetdrift/vnetdrift/estate"
 )
 
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(SchemaURL, doc); err != nil {
-		return nil, err
-	}
-	return c.Compile(SchemaURL)
+var compiled = sync.OnceValues(func() (*schematest.Validator, error) {
+	return schematest.New(Schema, SchemaURL)
 })
 
 // schemaCheck validates YAML text against Schema, without the top-level
@@ -37,52 +24,9 @@ var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 // counts as rejected.
 func schemaCheck(t testing.TB, data []byte, drop ...string) error {
 	t.Helper()
-	sch, err := compiled()
+	v, err := compiled()
 	require.NoError(t, err)
-	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return fmt.Errorf("decoding YAML: %w", err)
-	}
-	if m, ok := v.(map[string]any); ok {
-		for _, k := range drop {
-			delete(m, k)
-		}
-	}
-	j, err := json.Marshal(jsonable(v))
-	if err != nil {
-		return fmt.Errorf("converting to JSON: %w", err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
-	require.NoError(t, err)
-	return sch.Validate(inst)
-}
-
-// jsonable turns a decoded YAML value into one encoding/json can write,
-// as a YAML language server would see it.
-func jsonable(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = jsonable(e)
-		}
-	case map[any]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[fmt.Sprint(k)] = jsonable(e)
-		}
-		return m
-	case []any:
-		for i, e := range x {
-			x[i] = jsonable(e)
-		}
-	case time.Time:
-		return x.Format(time.RFC3339Nano)
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Sprint(x)
-		}
-	}
-	return v
+	return v.Validate(data, drop...)
 }
 
 func TestSchemaAcceptsValidDocuments(t *testing.T) {
