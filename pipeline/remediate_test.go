@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/azure"
 	"github.com/vnetdrift/vnetdrift/baseline"
 	"github.com/vnetdrift/vnetdrift/emulator"
+	"github.com/vnetdrift/vnetdrift/emulator/emulatortest"
 	"github.com/vnetdrift/vnetdrift/estate"
 	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"github.com/vnetdrift/vnetdrift/examples"
@@ -47,8 +47,7 @@ type remLab struct {
 	p      *Pipeline
 	x      *remediate.Executor
 	sink   *sink
-	mu     sync.Mutex
-	events []eventgrid.Change
+	events emulatortest.Collector
 }
 
 func newRemLab(t *testing.T, pol remediate.Policy, st alert.State, wrap func(http.Handler) http.Handler) *remLab {
@@ -58,7 +57,7 @@ func newRemLab(t *testing.T, pol remediate.Policy, st alert.State, wrap func(htt
 	b, err := baseline.Parse(examples.BaselineName, examples.Baseline)
 	require.NoError(t, err)
 	l := &remLab{t: t, sink: &sink{name: "sink"}}
-	collector := httptest.NewServer(http.HandlerFunc(l.collect))
+	collector := httptest.NewServer(&l.events)
 	t.Cleanup(collector.Close)
 	l.srv, err = emulator.New(res, emulator.Options{PollInterval: 10 * time.Millisecond, EventsTo: []string{collector.URL}})
 	require.NoError(t, err)
@@ -84,26 +83,11 @@ func newRemLab(t *testing.T, pol remediate.Policy, st alert.State, wrap func(htt
 	return l
 }
 
-func (l *remLab) collect(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	changes, _, err := eventgrid.DecodeBatch(body)
-	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	l.mu.Lock()
-	l.events = append(l.events, changes...)
-	l.mu.Unlock()
-}
-
 // deliver hands every event raised so far to the pipeline, as Event Grid
 // would, waits for its background remediations and returns the events.
 func (l *remLab) deliver() []eventgrid.Change {
 	require.NoError(l.t, l.srv.WaitEvents(context.Background()))
-	l.mu.Lock()
-	evs := l.events
-	l.events = nil
-	l.mu.Unlock()
+	evs := l.events.Take()
 	if len(evs) > 0 {
 		require.NoError(l.t, l.p.Handle(context.Background(), evs))
 	}
@@ -301,10 +285,7 @@ func TestOwnEventsAreNotRemediated(t *testing.T) {
 	l := newRemLab(t, remediate.Policy{Default: remediate.ModeRemediate}, state.NewMemory(), nil)
 	l.forwardingOff()
 	require.NoError(t, l.srv.WaitEvents(context.Background()))
-	l.mu.Lock()
-	evs := l.events
-	l.events = nil
-	l.mu.Unlock()
+	evs := l.events.Take()
 	require.NotEmpty(t, evs)
 	own := make([]eventgrid.Change, len(evs))
 	for i, c := range evs {

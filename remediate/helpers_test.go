@@ -2,7 +2,6 @@ package remediate
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/vnetdrift/vnetdrift/baseline"
 	"github.com/vnetdrift/vnetdrift/detector"
 	"github.com/vnetdrift/vnetdrift/emulator"
+	"github.com/vnetdrift/vnetdrift/emulator/emulatortest"
 	"github.com/vnetdrift/vnetdrift/estate"
 	"github.com/vnetdrift/vnetdrift/eventgrid"
 	"github.com/vnetdrift/vnetdrift/examples"
@@ -55,8 +55,7 @@ type lab struct {
 	clock  *clock
 	x      *Executor
 
-	mu     sync.Mutex
-	events []eventgrid.Change
+	events emulatortest.Collector
 }
 
 type labOptions struct {
@@ -72,7 +71,7 @@ func newLab(t *testing.T, o labOptions) *lab {
 	b, err := baseline.Parse(examples.BaselineName, examples.Baseline)
 	require.NoError(t, err)
 	l := &lab{t: t, b: b, clock: &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}
-	sink := httptest.NewServer(http.HandlerFunc(l.collect))
+	sink := httptest.NewServer(&l.events)
 	t.Cleanup(sink.Close)
 	l.srv, err = emulator.New(res, emulator.Options{PollInterval: 10 * time.Millisecond, Faults: o.faults, EventsTo: []string{sink.URL}})
 	require.NoError(t, err)
@@ -101,26 +100,10 @@ func newLab(t *testing.T, o labOptions) *lab {
 	return l
 }
 
-func (l *lab) collect(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	changes, _, err := eventgrid.DecodeBatch(body)
-	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	l.mu.Lock()
-	l.events = append(l.events, changes...)
-	l.mu.Unlock()
-}
-
 // drain waits for pending events and returns those not yet drained.
 func (l *lab) drain() []eventgrid.Change {
 	require.NoError(l.t, l.srv.WaitEvents(context.Background()))
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.events
-	l.events = nil
-	return out
+	return l.events.Take()
 }
 
 // evaluate reads the whole estate and evaluates it against the lab baseline.

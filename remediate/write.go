@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v8"
 	"go.uber.org/zap"
@@ -78,12 +79,18 @@ func (x *Executor) writePeering(ctx context.Context, c *armnetwork.VirtualNetwor
 	}
 	return x.put(ctx, a, body, reserve, o, func(ctx context.Context) error {
 		p, err := c.BeginCreateOrUpdate(ctx, rg, vnet, name, body, opts)
-		if err != nil {
-			return err
-		}
-		_, err = p.PollUntilDone(ctx, x.clients.PollOptions())
-		return err
+		return untilDone(ctx, x.clients.PollOptions(), p, err)
 	})
+}
+
+// untilDone waits for the long-running operation a Begin call started
+// (p, err are what it returned).
+func untilDone[T any](ctx context.Context, opts *runtime.PollUntilDoneOptions, p *runtime.Poller[T], err error) error {
+	if err != nil {
+		return err
+	}
+	_, err = p.PollUntilDone(ctx, opts)
+	return err
 }
 
 func syncLevel(p *armnetwork.VirtualNetworkPeeringPropertiesFormat) string {
@@ -111,11 +118,7 @@ func (x *Executor) writeLocalGateway(ctx context.Context, c *armnetwork.LocalNet
 	}
 	return x.put(ctx, a, body, reserve, o, func(ctx context.Context) error {
 		p, err := c.BeginCreateOrUpdate(ctx, rg, name, body, nil)
-		if err != nil {
-			return err
-		}
-		_, err = p.PollUntilDone(ctx, x.clients.PollOptions())
-		return err
+		return untilDone(ctx, x.clients.PollOptions(), p, err)
 	})
 }
 
@@ -140,11 +143,7 @@ func (x *Executor) writeGateway(ctx context.Context, c *armnetwork.VirtualNetwor
 	}
 	return x.put(ctx, a, body, reserve, o, func(ctx context.Context) error {
 		p, err := c.BeginCreateOrUpdate(ctx, rg, name, body, nil)
-		if err != nil {
-			return err
-		}
-		_, err = p.PollUntilDone(ctx, x.clients.PollOptions())
-		return err
+		return untilDone(ctx, x.clients.PollOptions(), p, err)
 	})
 }
 
